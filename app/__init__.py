@@ -1,0 +1,62 @@
+"""Application factory: configuration, extensions, security headers, blueprints, CLI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=str(PROJECT_ROOT / "instance"),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=None,
+    )
+    from app import config
+
+    instance = Path(test_config.get("INSTANCE_PATH", app.instance_path) if test_config else app.instance_path)
+    app.config.from_object(config.Defaults)
+    app.config.update(config.settings_from_environment(instance))
+    if test_config:
+        app.config.update(test_config)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from app import assets, database, errors, models, security, templating  # noqa: F401 (models: schema)
+    from app.moderation import auth
+    from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from app.i18n import babel_locale_selector
+
+    if app.config["PROXY_FIX_HOPS"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["PROXY_FIX_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+
+    database.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    babel.init_app(app, locale_selector=babel_locale_selector)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    auth.init_app(app)
+    security.init_app(app)
+    assets.init_app(app)
+    templating.init_app(app)
+    errors.init_app(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.articles import bp as articles_bp
+    from app.cli import register_commands
+
+    app.register_blueprint(articles_bp)
+    register_commands(app)

@@ -1,0 +1,46 @@
+"""Static files under content-hashed names, served as immutable for a year."""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cache
+from pathlib import Path
+
+from flask import Blueprint, Flask, abort, send_from_directory, url_for
+
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+IMMUTABLE = "public, max-age=31536000, immutable"
+
+bp = Blueprint("assets", __name__)
+
+
+@cache
+def fingerprint(filename: str) -> str:
+    """`css/site.css` -> `css/site.1a2b3c4d5e.css`, from the file's content."""
+    digest = hashlib.sha256((STATIC_DIR / filename).read_bytes()).hexdigest()[:10]
+    stem, dot, suffix = filename.rpartition(".")
+    return f"{stem}.{digest}.{suffix}" if dot else f"{filename}.{digest}"
+
+
+def static_url(filename: str) -> str:
+    return url_for("assets.static_file", fingerprinted=fingerprint(filename))
+
+
+@bp.get("/static/<path:fingerprinted>")
+def static_file(fingerprinted: str):
+    stem, _, suffix = fingerprinted.rpartition(".")
+    original_stem, _, digest = stem.rpartition(".")
+    original = f"{original_stem}.{suffix}"
+    path = (STATIC_DIR / original).resolve()
+    if not original_stem or not path.is_relative_to(STATIC_DIR) or not path.is_file():
+        abort(404)
+    if fingerprint(original) != fingerprinted:
+        abort(404)
+    response = send_from_directory(STATIC_DIR, original, max_age=31536000)
+    response.headers["Cache-Control"] = IMMUTABLE
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+    app.jinja_env.globals["static_url"] = static_url

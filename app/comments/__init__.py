@@ -1,0 +1,1 @@
+"""Moderated comments under articles."""

@@ -1,0 +1,64 @@
+"""Settings read from the environment (DESIGN §3), with safe defaults for a laptop."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _secret_key(instance_path: Path) -> str:
+    """SECRET_KEY from the environment, else one generated once into instance/ (never committed)."""
+    if key := os.environ.get("SECRET_KEY"):
+        return key
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return key_file.read_text().strip()
+
+
+def settings_from_environment(instance_path: Path) -> dict[str, object]:
+    env = os.environ.get
+    database_url = env("DATABASE_URL") or f"sqlite:///{instance_path / 'child-health-guide.db'}"
+    return {
+        "SECRET_KEY": _secret_key(instance_path),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SITE_URL": (env("SITE_URL") or "http://127.0.0.1:5000").rstrip("/"),
+        "MAIL_SERVER": env("MAIL_SERVER") or "",
+        "MAIL_PORT": int(env("MAIL_PORT") or 25),
+        "MAIL_USE_TLS": _flag("MAIL_USE_TLS", False),
+        "MAIL_USERNAME": env("MAIL_USERNAME") or "",
+        "MAIL_PASSWORD": env("MAIL_PASSWORD") or "",
+        "MAIL_DEFAULT_SENDER": env("MAIL_DEFAULT_SENDER") or "Child Health Guide <no-reply@localhost>",
+        "RATELIMIT_ENABLED": _flag("RATELIMIT_ENABLED", True),
+        "RATELIMIT_STORAGE_URI": env("RATELIMIT_STORAGE_URI") or "memory://",
+        "PROXY_FIX_HOPS": int(env("PROXY_FIX_HOPS") or 0),
+        "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", False),
+    }
+
+
+class Defaults:
+    """Values that do not come from the environment."""
+
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, object] = {"pool_pre_ping": True}
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = 6 * 3600
+    MAX_CONTENT_LENGTH = 64 * 1024
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).resolve().parent.parent / "translations")
+    JSON_SORT_KEYS = False
+    RATELIMIT_HEADERS_ENABLED = True
+    COMMENTS_PER_PAGE = 20

@@ -1,0 +1,1 @@
+"""Moderator accounts and the login-protected moderation queue."""

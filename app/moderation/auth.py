@@ -1,0 +1,24 @@
+"""Flask-Login wiring: the session names a moderator and their session version."""
+
+from __future__ import annotations
+
+from flask import Flask
+from sqlalchemy import select
+
+from app.extensions import db, login_manager
+from app.moderation.models import Moderator
+
+
+@login_manager.user_loader
+def load_moderator(session_id: str) -> Moderator | None:
+    moderator_id, _, version = session_id.partition(":")
+    if not moderator_id.isdigit() or not version.isdigit():
+        return None
+    moderator = db.session.execute(select(Moderator).where(Moderator.id == int(moderator_id))).scalar_one_or_none()
+    if moderator is None or moderator.session_version != int(version):
+        return None
+    return moderator
+
+
+def init_app(app: Flask) -> None:
+    login_manager.session_protection = "strong"

@@ -1,0 +1,23 @@
+"""Assembles what the article page shows: the translated article plus each feature's part."""
+
+from __future__ import annotations
+
+from app.content import Article
+from app.content.rendering import render_article
+from app.i18n import SOURCE_LOCALE, current_locale
+
+
+def article_page_context(article: Article, **overrides: object) -> dict[str, object]:
+    """Everything article.html needs; features (comments, newsletter) add their part here.
+
+    `overrides` lets a form view re-render the page with its bound, failed form.
+    """
+    from app.comments.section import comment_section_context
+    from app.newsletter.aside import newsletter_aside_context
+
+    rendered = render_article(article, source_locale=current_locale().code == SOURCE_LOCALE.code)
+    context: dict[str, object] = {"article": rendered}
+    context.update(comment_section_context(article))
+    context.update(newsletter_aside_context(article))
+    context.update(overrides)
+    return context

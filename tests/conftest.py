@@ -1,0 +1,146 @@
+"""Shared fixtures: an app on a fresh migrated database (SQLite, or PostgreSQL when
+TEST_DATABASE_URL is set), a client, a CLI runner and a live server for browser tests."""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from werkzeug.serving import make_server
+
+from app import create_app
+from app.extensions import db
+
+LOCALE_CODES = ["en", "es", "fr", "zh-hans", "ar"]
+ARTICLE_SLUG = "muscle-spasms-in-children"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _postgres_database(base_url: str) -> str:
+    """A fresh, empty PostgreSQL database for one test (dropped with the server's cleanup)."""
+    url = make_url(base_url)
+    name = f"chg_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+def _drop_postgres_database(database_url: str) -> None:
+    url = make_url(database_url)
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> Iterator[str]:
+    """A database URL of its own for each test."""
+    base = os.environ.get("TEST_DATABASE_URL")
+    if base:
+        url = _postgres_database(base)
+        yield url
+        _drop_postgres_database(url)
+    else:
+        yield f"sqlite:///{tmp_path / 'test.db'}"
+
+
+def make_test_app(database_url: str, tmp_path: Path, **overrides: object) -> Flask:
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "RATELIMIT_ENABLED": False,
+        "SITE_URL": "http://localhost",
+        "MAIL_SERVER": "",
+    }
+    config.update(overrides)
+    app = create_app(config)
+    from flask_migrate import upgrade
+
+    with app.app_context():
+        upgrade()
+    return app
+
+
+@pytest.fixture
+def app_config() -> dict[str, object]:
+    """Override in a test module to change settings for `app`."""
+    return {}
+
+
+@pytest.fixture
+def app(database_url: str, tmp_path: Path, app_config: dict[str, object]) -> Iterator[Flask]:
+    application = make_test_app(database_url, tmp_path, **app_config)
+    yield application
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
+
+
+CSRF_PATTERN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
+
+
+def csrf_token_from(html: str) -> str:
+    """The first CSRF token in a rendered page."""
+    match = CSRF_PATTERN.search(html)
+    assert match, "no csrf_token field in the page"
+    return match.group(1) or match.group(2)
+
+
+class LiveServer:
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self._server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self._server.server_port}"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def start(self) -> LiveServer:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """One migrated app for the whole browser session (read-mostly pages)."""
+    tmp_path = tmp_path_factory.mktemp("live")
+    base = os.environ.get("TEST_DATABASE_URL")
+    url = _postgres_database(base) if base else f"sqlite:///{tmp_path / 'live.db'}"
+    application = make_test_app(url, tmp_path)
+    yield application
+    with application.app_context():
+        db.engine.dispose()
+    if base:
+        _drop_postgres_database(url)
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app: Flask) -> Iterator[LiveServer]:
+    server = LiveServer(live_app).start()
+    yield server
+    server.stop()

@@ -1,0 +1,208 @@
+"""The site foundation: every locale's pages, negotiation, switcher, hreflang, sitemap, 404s."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+
+import pytest
+
+from tests.conftest import ARTICLE_SLUG, LOCALE_CODES
+
+LANG_AND_DIR = {
+    "en": ("en", "ltr"),
+    "es": ("es", "ltr"),
+    "fr": ("fr", "ltr"),
+    "zh-hans": ("zh-Hans", "ltr"),
+    "ar": ("ar", "rtl"),
+}
+
+
+class Outline(HTMLParser):
+    """Collects what a screen-reader user navigates by: landmarks, headings, links."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.html_attrs: dict[str, str | None] = {}
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        if tag == "html":
+            self.html_attrs = attributes
+        self.tags.append((tag, attributes))
+
+    def all(self, tag: str) -> list[dict[str, str | None]]:
+        return [attrs for name, attrs in self.tags if name == tag]
+
+
+def outline_of(html: str) -> Outline:
+    parser = Outline()
+    parser.feed(html)
+    return parser
+
+
+def page_urls(locale: str) -> list[str]:
+    return [f"/{locale}/", f"/{locale}/articles/{ARTICLE_SLUG}"]
+
+
+@pytest.mark.parametrize("locale", LOCALE_CODES)
+def test_pages_have_language_direction_one_h1_and_landmarks(client, locale):
+    for url in page_urls(locale):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        html = response.get_data(as_text=True)
+        outline = outline_of(html)
+        assert (outline.html_attrs["lang"], outline.html_attrs["dir"]) == LANG_AND_DIR[locale]
+        assert len(outline.all("h1")) == 1
+        for landmark in ("header", "main", "footer"):
+            assert outline.all(landmark), f"{url} lacks <{landmark}>"
+        navs = outline.all("nav")
+        assert navs and all(nav.get("aria-label") or nav.get("aria-labelledby") for nav in navs)
+        first_link = outline.all("a")[0]
+        assert first_link["href"] == "#main" and "skip-link" in (first_link.get("class") or "")
+
+
+@pytest.mark.parametrize("locale", LOCALE_CODES)
+def test_switcher_links_to_same_page_in_every_language(client, locale):
+    html = client.get(f"/{locale}/articles/{ARTICLE_SLUG}").get_data(as_text=True)
+    switcher = re.search(r'<nav class="language-switcher".*?</nav>', html, re.S).group(0)
+    links = outline_of(switcher).all("a")
+    assert [link["href"] for link in links] == [f"/{code}/articles/{ARTICLE_SLUG}" for code in LOCALE_CODES]
+    for link, code in zip(links, LOCALE_CODES, strict=True):
+        assert link["lang"] == LANG_AND_DIR[code][0] and link["hreflang"] == LANG_AND_DIR[code][0]
+        assert ("aria-current" in link) == (code == locale)
+    assert "<a href=\"/ar/articles/muscle-spasms-in-children\" lang=\"ar\" hreflang=\"ar\"" in switcher
+
+
+@pytest.mark.parametrize("locale", LOCALE_CODES)
+def test_hreflang_alternates_cover_every_locale_and_x_default(client, locale):
+    html = client.get(f"/{locale}/articles/{ARTICLE_SLUG}").get_data(as_text=True)
+    alternates = {
+        attrs["hreflang"]: attrs["href"]
+        for attrs in outline_of(html).all("link")
+        if attrs.get("rel") == "alternate"
+    }
+    expected = {LANG_AND_DIR[code][0]: f"http://localhost/{code}/articles/{ARTICLE_SLUG}" for code in LOCALE_CODES}
+    expected["x-default"] = f"http://localhost/en/articles/{ARTICLE_SLUG}"
+    assert alternates == expected
+
+
+@pytest.mark.parametrize(
+    ("accept_language", "cookie", "expected"),
+    [
+        (None, None, "en"),
+        ("zh-CN,zh;q=0.9,en;q=0.5", None, "zh-hans"),
+        ("zh-Hans-HK", None, "zh-hans"),
+        ("zh-TW,en;q=0.5", None, "en"),
+        ("es-MX,es;q=0.9", None, "es"),
+        ("fr-CA", None, "fr"),
+        ("ar-EG,ar;q=0.8", None, "ar"),
+        ("de-DE,fr;q=0.7,es;q=0.9", None, "es"),
+        ("xx;q=1, *;q=0.1", None, "en"),
+        ("!!garbage;;q=oops", None, "en"),
+        ("es", "ar", "ar"),
+        ("es", "nonsense", "es"),
+    ],
+)
+def test_root_negotiates_locale(client, accept_language, cookie, expected):
+    headers = {"Accept-Language": accept_language} if accept_language else {}
+    if cookie:
+        client.set_cookie("locale", cookie)
+    response = client.get("/", headers=headers)
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/{expected}/"
+    assert {"Accept-Language", "Cookie"} <= set(response.vary)
+
+
+def test_visiting_a_language_remembers_it_for_the_root(client):
+    response = client.get(f"/fr/articles/{ARTICLE_SLUG}")
+    assert "locale=fr" in response.headers["Set-Cookie"]
+    assert "HttpOnly" in response.headers["Set-Cookie"]
+    assert "SameSite=Lax" in response.headers["Set-Cookie"]
+    assert client.get("/", headers={"Accept-Language": "es"}).headers["Location"] == "/fr/"
+
+
+@pytest.mark.parametrize("locale", LOCALE_CODES)
+def test_unknown_pages_get_a_translated_404(client, locale):
+    for url in (f"/{locale}/articles/no-such-article", f"/{locale}/no/such/page"):
+        response = client.get(url)
+        assert response.status_code == 404
+        outline = outline_of(response.get_data(as_text=True))
+        assert outline.html_attrs["lang"] == LANG_AND_DIR[locale][0]
+        assert len(outline.all("h1")) == 1
+
+
+def test_unknown_locale_is_404_in_english(client):
+    for url in ("/de/", f"/xx/articles/{ARTICLE_SLUG}", "/EN/", "/zh_Hans/"):
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert '<html lang="en" dir="ltr">' in response.get_data(as_text=True)
+
+
+def test_404_title_is_translated(client):
+    english = client.get("/en/nope").get_data(as_text=True)
+    spanish = client.get("/es/nope").get_data(as_text=True)
+    title = re.compile(r"<title>(.*?)</title>", re.S)
+    assert title.search(english).group(1) != title.search(spanish).group(1)
+
+
+def test_sitemap_lists_every_page_with_alternates(client):
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    assert response.mimetype == "application/xml"
+    namespaces = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+    root = ET.fromstring(response.data)
+    urls = root.findall("s:url", namespaces)
+    locations = {url.find("s:loc", namespaces).text for url in urls}
+    for code in LOCALE_CODES:
+        assert f"http://localhost/{code}/" in locations
+        assert f"http://localhost/{code}/articles/{ARTICLE_SLUG}" in locations
+    for url in urls:
+        hreflangs = {link.get("hreflang") for link in url.findall("x:link", namespaces)}
+        assert hreflangs == {"en", "es", "fr", "zh-Hans", "ar", "x-default"}
+
+
+def test_robots_points_to_sitemap_and_hides_moderation(client):
+    body = client.get("/robots.txt").get_data(as_text=True)
+    assert "Sitemap: http://localhost/sitemap.xml" in body
+    assert "Disallow: /en/moderation/" in body
+
+
+def test_healthz_reports_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json == {"status": "ok", "database": "ok"}
+
+
+@pytest.mark.parametrize("url", ["/en/", f"/ar/articles/{ARTICLE_SLUG}", "/en/missing", "/healthz", "/robots.txt"])
+def test_security_headers_on_every_kind_of_response(client, url):
+    headers = client.get(url).headers
+    csp = headers["Content-Security-Policy"]
+    assert "default-src 'none'" in csp and "frame-ancestors 'none'" in csp
+    assert "unsafe-inline" not in csp and "script-src" not in csp
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+
+
+def test_templates_have_no_inline_script_or_style(client):
+    for code in LOCALE_CODES:
+        for url in page_urls(code):
+            html = client.get(url).get_data(as_text=True)
+            assert "<script" not in html and "<style" not in html and " style=" not in html
+            assert "http://" not in re.sub(r'(href|content)="http://localhost[^"]*"', "", html).replace(
+                "http://www.w3.org", ""
+            )
+
+
+def test_static_files_are_fingerprinted_and_immutable(client):
+    html = client.get("/en/").get_data(as_text=True)
+    css = re.search(r'href="(/static/css/site\.[0-9a-f]{10}\.css)"', html).group(1)
+    response = client.get(css)
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert client.get("/static/css/site.css").status_code == 404
+    assert client.get("/static/css/site.0000000000.css").status_code == 404
+    assert client.get("/static/../app/config.py").status_code == 404

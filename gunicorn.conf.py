@@ -1,0 +1,24 @@
+"""gunicorn settings: `gunicorn -c gunicorn.conf.py 'app:create_app()'`.
+
+Every value can be overridden from the environment (GUNICORN_WORKERS, GUNICORN_BIND, ...).
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+# Sync workers: (2 x cores) + 1 is gunicorn's own rule of thumb for I/O-light apps.
+workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+worker_class = "sync"
+# Let a worker finish in-flight requests on reload/shutdown before it is killed.
+graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", 30))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
+keepalive = 5
+# Recycle workers now and then so a slow leak can never take the site down.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 5000))
+max_requests_jitter = 500
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+errorlog = os.environ.get("GUNICORN_ERROR_LOG", "-")
+# No query strings in the access log: tokens in mail links must not end up in logs.
+access_log_format = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms "%(a)s"'
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

@@ -30,10 +30,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from app import assets, database, errors, models, security, templating  # noqa: F401 (models: schema)
-    from app.moderation import auth
+    from app import assets, database, errors, http_caching, models, security, templating  # noqa: F401 (models: schema)
     from app.extensions import babel, csrf, db, limiter, login_manager, migrate
     from app.i18n import babel_locale_selector
+    from app.moderation import auth
 
     if app.config["PROXY_FIX_HOPS"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
@@ -48,6 +48,7 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     login_manager.init_app(app)
     auth.init_app(app)
+    http_caching.init_app(app)
     security.init_app(app)
     assets.init_app(app)
     templating.init_app(app)

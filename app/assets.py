@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import mimetypes
 from functools import cache
 from pathlib import Path
 
-from flask import Blueprint, Flask, abort, send_from_directory, url_for
+from flask import Blueprint, Flask, Response, abort, request, url_for
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -36,9 +37,12 @@ def static_file(fingerprinted: str):
         abort(404)
     if fingerprint(original) != fingerprinted:
         abort(404)
-    response = send_from_directory(STATIC_DIR, original, max_age=31536000)
+    # Small files, read whole (not streamed) so they can be gzip-compressed like pages.
+    mimetype = mimetypes.guess_type(original)[0] or "application/octet-stream"
+    response = Response(path.read_bytes(), mimetype=mimetype)
     response.headers["Cache-Control"] = IMMUTABLE
-    return response
+    response.set_etag(fingerprinted.rsplit(".", 2)[-2])
+    return response.make_conditional(request)
 
 
 def init_app(app: Flask) -> None:

@@ -1,0 +1,78 @@
+"""Browser fixtures: one system Chromium (Playwright) for the session, pages on the live server.
+
+Without /usr/bin/chromium the browser tests are skipped with a reason, except in CI
+(the CI environment variable is set), where CI installs Chromium and a missing one fails.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+DESKTOP = {"width": 1280, "height": 900}
+NARROW = {"width": 320, "height": 640}
+
+
+def require_tool(present: bool, what: str) -> None:
+    """Skip (locally) or fail (in CI) when a tool the browser tests need is missing."""
+    if present:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"{what} is missing, but CI must run the browser tests (.ci/run installs it)")
+    pytest.skip(f"{what} is missing: browser tests need it (apt-get install chromium)")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    require_tool(CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK), f"Chromium at {CHROMIUM}")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="session")
+def java() -> str:
+    path = shutil.which("java")
+    require_tool(path is not None, "Java (for the Nu HTML checker)")
+    assert path is not None
+    return path
+
+
+@pytest.fixture(scope="session")
+def base_url(live_server) -> str:
+    return live_server.url
+
+
+def _new_page(browser: Browser, **context_options: object) -> Iterator[Page]:
+    context: BrowserContext = browser.new_context(viewport=DESKTOP, **context_options)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A page that obeys the site's Content-Security-Policy, as a visitor's browser does."""
+    yield from _new_page(browser)
+
+
+@pytest.fixture
+def injectable_page(browser: Browser) -> Iterator[Page]:
+    """A page that ignores CSP, so axe or test stylesheets can be injected (never for
+    keyboard, reflow or print checks, which must see the site exactly as sent)."""
+    yield from _new_page(browser, bypass_csp=True)

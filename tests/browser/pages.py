@@ -1,0 +1,61 @@
+"""Every kind of page the browser tests visit: features add their pages here.
+
+A page kind is a URL under a locale, plus (for a state such as a form with errors) the
+steps a person takes in the browser to reach it. Each kind is checked with axe in every
+locale and colour scheme, for reflow at 320 px, and by the Nu HTML checker.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from playwright.sync_api import Page, Response
+
+
+@dataclass(frozen=True)
+class PageKind:
+    name: str
+    path: str  # with "{locale}" where the locale code goes
+    status: int = 200
+    # Steps from the loaded page to the state under test; returns the last navigation's response.
+    reach_state: Callable[[Page], Response | None] | None = None
+
+    def url(self, base_url: str, locale: str) -> str:
+        return base_url + self.path.format(locale=locale)
+
+
+ARTICLE_PATH = "/{locale}/articles/muscle-spasms-in-children"
+
+PAGE_KINDS: list[PageKind] = [
+    PageKind("home", "/{locale}/"),
+    PageKind("article", ARTICLE_PATH),
+    PageKind("not-found", "/{locale}/no-such-page", status=404),
+]
+
+# TODO(issue 2 browser tests): pages that other features are building. Each still answers
+# 404 today (tests/browser/test_page_kinds.py checks that), so they are not in PAGE_KINDS
+# yet. When a route lands, move its entry above (with the steps that reach its state) and
+# every browser check covers it.
+TODO_PAGE_KINDS: list[PageKind] = [
+    # The article re-rendered with the comment form's error summary (POST with empty fields).
+    PageKind("article-comment-error", "/{locale}/articles/muscle-spasms-in-children/comments"),
+    PageKind("subscribe", "/{locale}/subscribe"),
+    PageKind("subscribe-confirm", "/{locale}/subscribe/confirm/TOKEN"),
+    PageKind("unsubscribe", "/{locale}/unsubscribe/TOKEN"),
+    PageKind("moderation-login", "/{locale}/moderation/login"),
+    PageKind("moderation-queue", "/{locale}/moderation/"),
+]
+
+
+def open_page(page: Page, base_url: str, kind: PageKind, locale: str) -> Response:
+    """Load a page kind in a locale, reach its state, and check the status a person gets."""
+    url = kind.url(base_url, locale)
+    response = page.goto(url, wait_until="load")
+    assert response is not None, f"no response for {url}"
+    if kind.reach_state is not None:
+        response = kind.reach_state(page) or response
+    assert response.status == kind.status, (
+        f"{kind.name} ({locale}): expected HTTP {kind.status}, got {response.status} at {page.url}"
+    )
+    return response

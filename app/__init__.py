@@ -58,6 +58,10 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from app.articles import bp as articles_bp
     from app.cli import register_commands
+    from app.comments.routes import bp as comments_bp
+    from app.moderation.routes import bp as moderation_bp
 
     app.register_blueprint(articles_bp)
+    app.register_blueprint(comments_bp)
+    app.register_blueprint(moderation_bp)
     register_commands(app)

@@ -44,6 +44,10 @@ def settings_from_environment(instance_path: Path) -> dict[str, object]:
         "RATELIMIT_STORAGE_URI": env("RATELIMIT_STORAGE_URI") or "memory://",
         "PROXY_FIX_HOPS": int(env("PROXY_FIX_HOPS") or 0),
         "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", False),
+        # Seconds a comment form must be open before posting (spam check); tests set 0.
+        "COMMENT_MIN_SECONDS": float(env("COMMENT_MIN_SECONDS") or 3),
+        "COMMENT_RATE_LIMIT": env("COMMENT_RATE_LIMIT") or "5/minute;20/day",
+        "MODERATION_LOGIN_LIMIT": env("MODERATION_LOGIN_LIMIT") or "5/minute;30/hour",
     }
 
 
@@ -62,3 +66,5 @@ class Defaults:
     JSON_SORT_KEYS = False
     RATELIMIT_HEADERS_ENABLED = True
     COMMENTS_PER_PAGE = 20
+    COMMENT_MAX_FORM_AGE = 24 * 3600  # seconds; older forms are refused as stale
+    COMMENT_IP_RETENTION_DAYS = 30

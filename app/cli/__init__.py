@@ -6,6 +6,8 @@ from flask import Flask
 
 
 def register_commands(app: Flask) -> None:
-    from app.cli import translate
+    from app.cli import comments, moderators, translate
 
     app.cli.add_command(translate.translate)
+    app.cli.add_command(comments.comments)
+    app.cli.add_command(moderators.moderators)

@@ -1,0 +1,56 @@
+"""`flask comments pending|approve ID…|reject ID…|spam ID…`: the moderation queue from a shell."""
+
+from __future__ import annotations
+
+import click
+from sqlalchemy import func, select
+
+from app.comments.models import CommentStatus
+from app.comments.service import decide, pending_queue
+from app.extensions import db
+from app.moderation.models import Moderator
+
+
+@click.group()
+def comments() -> None:
+    """Moderate comments."""
+
+
+@comments.command()
+def pending() -> None:
+    """List pending comments, oldest first: one per line, id first."""
+    for comment in pending_queue(limit=100_000):
+        text = " ".join(comment.body.split())
+        name = " ".join(comment.author_name.split())
+        flags = comment.flags or "-"
+        click.echo(
+            f"{comment.id}\t{comment.created_at:%Y-%m-%d %H:%M}\t{comment.article_slug}\t"
+            f"{comment.language}\tflags:{flags}\t{name}\t{text}"
+        )
+
+
+def _decide_command(status: CommentStatus, verb: str):
+    @click.argument("ids", nargs=-1, required=True, type=int)
+    @click.option("--moderator", "email", help="Email of the moderator taking the decision.")
+    def command(ids: tuple[int, ...], email: str | None) -> None:
+        moderator = None
+        if email:
+            moderator = db.session.execute(
+                select(Moderator).where(func.lower(Moderator.email) == email.strip().lower())
+            ).scalar_one_or_none()
+            if moderator is None:
+                raise click.ClickException(f"no moderator {email}")
+        changed = decide(ids, status, moderator)
+        for comment_id in changed:
+            click.echo(f"{comment_id}\t{status.value}")
+        missing = sorted(set(ids) - set(changed))
+        if missing:
+            raise click.ClickException("no such comment: " + " ".join(map(str, missing)))
+
+    command.__doc__ = f"{verb} the comments with these ids."
+    return command
+
+
+comments.command("approve")(_decide_command(CommentStatus.APPROVED, "Approve"))
+comments.command("reject")(_decide_command(CommentStatus.REJECTED, "Reject"))
+comments.command("spam")(_decide_command(CommentStatus.SPAM, "Mark as spam"))

@@ -1,0 +1,229 @@
+"""Comment rules: posting, spam and duplicate handling, rate limits, showing, moderation decisions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import ipaddress
+import math
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from flask import current_app
+from limits import parse_many
+from sqlalchemy import func, select, update
+
+from app.comments.models import Comment, CommentStatus
+from app.comments.sanitise import flags_for
+from app.extensions import db, limiter
+from app.moderation.models import Moderator
+from app.timeutil import utcnow
+
+DUPLICATE_WINDOW = dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Submission:
+    article_slug: str
+    page_locale: str  # URL code of the page it was posted on
+    language: str  # BCP 47 tag of the language it is written in
+    author_name: str
+    body: str
+    ip: str | None
+
+
+def ip_hash(ip: str | None) -> str | None:
+    """HMAC of the /24 (IPv4) or /48 (IPv6) prefix: enough to spot floods, never the address."""
+    if not ip:
+        return None
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return None
+    prefix = 24 if address.version == 4 else 48
+    network = ipaddress.ip_network(f"{address}/{prefix}", strict=False)
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, f"comment-ip:{network}".encode(), hashlib.sha256).hexdigest()
+
+
+def body_digest(article_slug: str, author_name: str, body: str) -> str:
+    canonical = "\x1f".join((article_slug, author_name.casefold(), " ".join(body.casefold().split())))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+# --- per-IP rate limits (checked before a post is handled, counted when one is stored) ---
+
+
+def _limit_items():
+    return parse_many(current_app.config["COMMENT_RATE_LIMIT"])
+
+
+def _limits_on() -> bool:
+    return bool(current_app.config.get("RATELIMIT_ENABLED", True))
+
+
+def seconds_until_allowed(ip: str | None) -> int | None:
+    """None when this address may post now, else how many seconds until it may."""
+    if not _limits_on():
+        return None
+    key = ip or "unknown"
+    waits = []
+    for item in _limit_items():
+        if not limiter.limiter.test(item, "comments", key):
+            reset_at = limiter.limiter.get_window_stats(item, "comments", key).reset_time
+            waits.append(max(1, math.ceil(reset_at - time.time())))
+    return max(waits) if waits else None
+
+
+def _count_post(ip: str | None) -> None:
+    if _limits_on():
+        for item in _limit_items():
+            limiter.limiter.hit(item, "comments", ip or "unknown")
+
+
+# --- posting ---
+
+
+def _forget_old_addresses() -> None:
+    days = current_app.config["COMMENT_IP_RETENTION_DAYS"]
+    cutoff = utcnow() - dt.timedelta(days=days)
+    db.session.execute(
+        update(Comment).where(Comment.ip_hash.is_not(None), Comment.created_at < cutoff).values(ip_hash=None)
+    )
+
+
+def _is_duplicate(digest: str) -> bool:
+    since = utcnow() - DUPLICATE_WINDOW
+    found = db.session.execute(
+        select(Comment.id).where(Comment.body_digest == digest, Comment.created_at >= since).limit(1)
+    ).first()
+    return found is not None
+
+
+def _store(submission: Submission, status: CommentStatus) -> Comment:
+    digest = body_digest(submission.article_slug, submission.author_name, submission.body)
+    if status is CommentStatus.PENDING and _is_duplicate(digest):
+        status = CommentStatus.SPAM
+    comment = Comment(
+        article_slug=submission.article_slug,
+        page_locale=submission.page_locale,
+        language=submission.language,
+        author_name=submission.author_name[:80],
+        body=submission.body[:5000],
+        status=status,
+        flags=",".join(flags_for(f"{submission.author_name}\n{submission.body}")),
+        body_digest=digest,
+        ip_hash=ip_hash(submission.ip),
+    )
+    db.session.add(comment)
+    _forget_old_addresses()
+    db.session.commit()
+    _count_post(submission.ip)
+    return comment
+
+
+def post_comment(submission: Submission) -> Comment:
+    """Store a checked comment as pending (as spam when it repeats a recent one)."""
+    return _store(submission, CommentStatus.PENDING)
+
+
+def record_spam(submission: Submission) -> Comment:
+    """Keep a refused post out of sight: stored as spam, never shown."""
+    return _store(submission, CommentStatus.SPAM)
+
+
+# --- showing ---
+
+
+@dataclass(frozen=True)
+class CommentPage:
+    comments: Sequence[Comment]
+    page: int
+    pages: int
+    total: int
+
+
+def approved_count(article_slug: str) -> int:
+    return db.session.execute(
+        select(func.count(Comment.id)).where(
+            Comment.article_slug == article_slug, Comment.status == CommentStatus.APPROVED
+        )
+    ).scalar_one()
+
+
+def approved_comments_for(article_slug: str, page: int = 1) -> CommentPage:
+    """One page of approved comments, oldest first; read from the database on every request."""
+    per_page = current_app.config["COMMENTS_PER_PAGE"]
+    total = approved_count(article_slug)
+    pages = max(1, math.ceil(total / per_page))
+    page = min(max(1, page), pages)
+    comments = (
+        db.session.execute(
+            select(Comment)
+            .where(Comment.article_slug == article_slug, Comment.status == CommentStatus.APPROVED)
+            .order_by(Comment.created_at, Comment.id)
+            .limit(per_page)
+            .offset((page - 1) * per_page)
+        )
+        .scalars()
+        .all()
+    )
+    return CommentPage(comments, page, pages, total)
+
+
+def pending_comments_among(ids: Iterable[int], article_slug: str) -> list[Comment]:
+    """The author's own comments (ids from their session) still awaiting moderation."""
+    wanted = [i for i in ids if isinstance(i, int)]
+    if not wanted:
+        return []
+    return list(
+        db.session.execute(
+            select(Comment)
+            .where(
+                Comment.id.in_(wanted),
+                Comment.article_slug == article_slug,
+                Comment.status == CommentStatus.PENDING,
+            )
+            .order_by(Comment.created_at, Comment.id)
+        ).scalars()
+    )
+
+
+# --- moderation ---
+
+
+def pending_queue(limit: int = 200) -> list[Comment]:
+    """Pending comments, oldest first: nothing is ever purged from here silently."""
+    return list(
+        db.session.execute(
+            select(Comment)
+            .where(Comment.status == CommentStatus.PENDING)
+            .order_by(Comment.created_at, Comment.id)
+            .limit(limit)
+        ).scalars()
+    )
+
+
+def pending_total() -> int:
+    return db.session.execute(
+        select(func.count(Comment.id)).where(Comment.status == CommentStatus.PENDING)
+    ).scalar_one()
+
+
+def decide(ids: Iterable[int], status: CommentStatus, moderator: Moderator | None) -> list[int]:
+    """Approve, reject or mark as spam; records who and when. Returns the ids changed."""
+    if status is CommentStatus.PENDING:
+        raise ValueError("a decision cannot set a comment back to pending")
+    wanted = sorted({int(i) for i in ids})
+    if not wanted:
+        return []
+    comments = db.session.execute(select(Comment).where(Comment.id.in_(wanted))).scalars().all()
+    now = utcnow()
+    for comment in comments:
+        comment.status = status
+        comment.decided_at = now
+        comment.decided_by_id = moderator.id if moderator is not None else None
+    db.session.commit()
+    return sorted(comment.id for comment in comments)

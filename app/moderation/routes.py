@@ -1,0 +1,139 @@
+"""/<locale>/moderation/: login, logout and the queue (every change is a POST with CSRF)."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    get_flashed_messages,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_limiter.util import get_remote_address
+from flask_login import current_user, login_required, login_user, logout_user
+
+from app.comments.models import CommentStatus
+from app.comments.service import decide, pending_queue, pending_total
+from app.extensions import limiter, login_manager
+from app.i18n import current_locale, find_locale, registered_locales
+from app.moderation.forms import DecisionForm, LoginForm
+from app.moderation.service import authenticate, end_every_session
+
+bp = Blueprint("moderation", __name__, url_prefix="/<locale>/moderation")
+
+STATUS_CATEGORY = "moderation-status"
+DECISIONS = {
+    "approve": CommentStatus.APPROVED,
+    "reject": CommentStatus.REJECTED,
+    "spam": CommentStatus.SPAM,
+}
+
+
+@bp.url_value_preprocessor
+def _known_locale(endpoint, values) -> None:
+    code = (values or {}).get("locale")
+    found = find_locale(code)
+    if found is None or found.code != code:
+        abort(404)
+
+
+@login_manager.unauthorized_handler
+def _to_login():
+    return redirect(url_for("moderation.login", locale=current_locale().code), code=303)
+
+
+def _login_limit() -> str:
+    return current_app.config["MODERATION_LOGIN_LIMIT"]
+
+
+def _account_key() -> str:
+    return "account:" + (request.form.get("email") or "").strip().lower()[:254]
+
+
+def _failed(response) -> bool:
+    return response.status_code != 303
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(
+    _login_limit, key_func=get_remote_address, methods=["POST"], deduct_when=_failed, scope="moderation-login-ip"
+)
+@limiter.limit(
+    _login_limit, key_func=_account_key, methods=["POST"], deduct_when=_failed, scope="moderation-login-account"
+)
+def login(locale: str):
+    if current_user.is_authenticated:
+        return redirect(url_for("moderation.queue", locale=locale), code=303)
+    form = LoginForm()
+    failed = False
+    if form.validate_on_submit():
+        moderator = authenticate(form.email.data, form.password.data)
+        if moderator is not None:
+            session.clear()  # a fresh session (and CSRF token) for the signed-in moderator
+            login_user(moderator)
+            return redirect(url_for("moderation.queue", locale=locale), code=303)
+        failed = True
+        form.email.errors = [_("The email address or password is not right")]
+        form.password.data = ""
+    status = 422 if request.method == "POST" else 200
+    return render_template(
+        "moderation/login.html",
+        form=form,
+        posted=request.method == "POST",
+        failed=failed,
+        page_has_errors=status == 422,
+    ), status
+
+
+@bp.post("/logout")
+@login_required
+def logout(locale: str):
+    end_every_session(current_user._get_current_object())
+    logout_user()
+    session.clear()
+    flash(_("You have signed out."), STATUS_CATEGORY)
+    return redirect(url_for("moderation.login", locale=locale), code=303)
+
+
+def _render_queue(form: DecisionForm, status: int = 200, error: str | None = None):
+    return render_template(
+        "moderation/queue.html",
+        form=form,
+        comments=pending_queue(),
+        total=pending_total(),
+        locales={loc.lang: loc for loc in registered_locales()},
+        statuses=get_flashed_messages(category_filter=[STATUS_CATEGORY]),
+        error=error,
+        page_has_errors=error is not None,
+    ), status
+
+
+@bp.get("/")
+@login_required
+def queue(locale: str):
+    return _render_queue(DecisionForm(formdata=None))
+
+
+@bp.post("/decide")
+@login_required
+def decide_view(locale: str):
+    form = DecisionForm()
+    decision = form.decision() if form.validate() else None
+    if decision is None:
+        return _render_queue(form, 422, _("Select at least one comment, then choose what to do with it."))
+    action, ids = decision
+    changed = decide(ids, DECISIONS[action], current_user._get_current_object())
+    messages = {
+        "approve": ngettext("%(num)d comment approved.", "%(num)d comments approved.", len(changed)),
+        "reject": ngettext("%(num)d comment rejected.", "%(num)d comments rejected.", len(changed)),
+        "spam": ngettext("%(num)d comment marked as spam.", "%(num)d comments marked as spam.", len(changed)),
+    }
+    flash(messages[action], STATUS_CATEGORY)
+    return redirect(url_for("moderation.queue", locale=locale), code=303)

@@ -1,0 +1,33 @@
+"""Who may moderate: checking a login without telling which part was wrong, or how fast."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app.extensions import db
+from app.moderation.models import Moderator
+from app.timeutil import utcnow
+
+# Checked when the address is unknown, so a wrong address costs as long as a wrong password.
+_DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt")
+
+
+def authenticate(email: str, password: str) -> Moderator | None:
+    moderator = db.session.execute(
+        select(Moderator).where(func.lower(Moderator.email) == email.strip().lower())
+    ).scalar_one_or_none()
+    if moderator is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if not moderator.check_password(password):
+        return None
+    moderator.last_login_at = utcnow()
+    db.session.commit()
+    return moderator
+
+
+def end_every_session(moderator: Moderator) -> None:
+    """Logging out invalidates every copy of this moderator's session cookie."""
+    moderator.session_version += 1
+    db.session.commit()

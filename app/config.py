@@ -44,6 +44,10 @@ def settings_from_environment(instance_path: Path) -> dict[str, object]:
         "RATELIMIT_STORAGE_URI": env("RATELIMIT_STORAGE_URI") or "memory://",
         "PROXY_FIX_HOPS": int(env("PROXY_FIX_HOPS") or 0),
         "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", False),
+        # Newsletter mailings: mails per second handed to the SMTP server.
+        "NEWSLETTER_SEND_RATE": float(env("NEWSLETTER_SEND_RATE") or 5),
+        # Where the .po/.mo catalogues live (a translator may point this at a working copy).
+        "BABEL_TRANSLATION_DIRECTORIES": env("BABEL_TRANSLATION_DIRECTORIES") or Defaults.BABEL_TRANSLATION_DIRECTORIES,
         # Seconds a comment form must be open before posting (spam check); tests set 0.
         "COMMENT_MIN_SECONDS": float(env("COMMENT_MIN_SECONDS") or 3),
         "COMMENT_RATE_LIMIT": env("COMMENT_RATE_LIMIT") or "5/minute;20/day",

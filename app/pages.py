@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from app.content import Article
 from app.content.rendering import render_article
+from app.content.review import current_review
 from app.i18n import SOURCE_LOCALE, current_locale
+from app.i18n_tools.catalogues import translations_dir
 
 
 def article_page_context(article: Article, **overrides: object) -> dict[str, object]:
@@ -15,8 +17,11 @@ def article_page_context(article: Article, **overrides: object) -> dict[str, obj
     from app.comments.section import comment_section_context
     from app.newsletter.aside import newsletter_aside_context
 
-    rendered = render_article(article, source_locale=current_locale().code == SOURCE_LOCALE.code)
-    context: dict[str, object] = {"article": rendered}
+    site_locale = current_locale()
+    is_source = site_locale.code == SOURCE_LOCALE.code
+    rendered = render_article(article, source_locale=is_source)
+    review = None if is_source else current_review(article, translations_dir(), site_locale.catalogue)
+    context: dict[str, object] = {"article": rendered, "medical_review": review}
     context.update(comment_section_context(article))
     context.update(newsletter_aside_context(article))
     context.update(overrides)

@@ -2,37 +2,160 @@
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from pathlib import Path
 
 import click
+from babel.messages.mofile import write_mo
+from flask.cli import AppGroup
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
-TRANSLATIONS = PROJECT_ROOT / "translations"
-POT = TRANSLATIONS / "messages.pot"
+from app.content import all_articles
+from app.content.review import read_reviews, reviews_path
+from app.i18n import SOURCE_LOCALE, registered_locales
+from app.i18n_tools import catalogues as files
+from app.i18n_tools.checks import Problem, check_catalogue, check_reviews, check_up_to_date
+from app.i18n_tools.stats import UI, catalogue_counts
+
+translate = AppGroup("translate", help="Translation and localisation commands.")
 
 
-def _pybabel(*args: str) -> None:
-    command = [sys.executable, "-m", "babel.messages.frontend", *args]
-    completed = subprocess.run(command, cwd=PROJECT_ROOT)
-    if completed.returncode != 0:
-        raise click.ClickException(f"pybabel {args[0]} failed")
-
-
-@click.group()
-def translate() -> None:
-    """Translation and localisation commands."""
+def _template(directory: Path):
+    pot = files.template_path(directory)
+    if not pot.exists():
+        raise click.ClickException(f"{pot} does not exist: run `flask translate extract` first")
+    return files.load(pot)
 
 
 @translate.command()
 def extract() -> None:
     """Write translations/messages.pot from the code, templates and articles."""
-    _pybabel("extract", "-F", "babel.cfg", "-k", "lazy_gettext", "-k", "_l", "--add-comments=Translators:",
-             "--sort-by-file", "--project=Child Health Guide", "-o", str(POT), ".")
+    template = files.extract_template()
+    pot = files.template_path(files.translations_dir())
+    files.save(template, pot, sort_by_file=True)
+    click.echo(f"{pot}: {sum(1 for message in template if message.id)} messages")
+
+
+@translate.command()
+def update() -> None:
+    """Merge messages.pot into every catalogue, keeping translations; changed English becomes fuzzy."""
+    directory = files.translations_dir()
+    template = _template(directory)
+    for _, path in files.catalogue_paths(directory):
+        catalog = files.load(path)
+        files.merge_template(catalog, template)
+        files.save(catalog, path)
+        click.echo(f"updated {path}")
 
 
 @translate.command()
 def compile() -> None:  # noqa: A001 - the verb translators know
-    """Compile every catalogue to .mo files."""
-    _pybabel("compile", "-d", str(TRANSLATIONS))
+    """Compile every catalogue to .mo files (fuzzy translations are left out)."""
+    errors = 0
+    for _, path in files.catalogue_paths(files.translations_dir()):
+        catalog = files.load(path)
+        for message, found in catalog.check():
+            for error in found:
+                errors += 1
+                click.echo(f"{path}:{message.lineno}: {error}", err=True)
+        with path.with_suffix(".mo").open("wb") as handle:
+            write_mo(handle, catalog)
+        click.echo(f"compiled {path}")
+    if errors:
+        raise click.ClickException(f"{errors} error(s): run `flask translate check` for details")
+
+
+@translate.command()
+@click.argument("code")
+def init(code: str) -> None:
+    """Start a catalogue for a new language, given its URL code (e.g. `de` or `pt-br`)."""
+    try:
+        new = files.new_locale(code)
+    except ValueError as error:
+        raise click.ClickException(f"{error}: use a language tag such as de, pt-br or zh-hant") from None
+    directory = files.translations_dir()
+    path = files.catalogue_path(directory, new.site_locale.catalogue)
+    if path.exists():
+        raise click.ClickException(f"{path} already exists: use `flask translate update`")
+    catalog = files.init_catalogue(_template(directory), new)
+    files.save(catalog, path)
+    click.echo(f"created {path} (Language: {catalog.locale_identifier}; Plural-Forms: {catalog.plural_forms})")
+    click.echo("Add this line to LOCALES in app/i18n.py:")
+    click.echo(new.registry_line())
+    if new.site_locale.direction == "rtl":
+        click.echo('This language is written right to left: pages get dir="rtl"; see TRANSLATING.md.')
+
+
+def _review_status(directory: Path, catalogue: str, slug: str) -> str:
+    article = next(item for item in all_articles() if item.slug == slug)
+    review = read_reviews(reviews_path(directory, catalogue)).for_article(slug)
+    if review is None:
+        return "not reviewed"
+    if review.is_current_for(article):
+        return f"reviewed {review.reviewed_on.isoformat()}"
+    return f"review outdated (of English {review.source_version.isoformat()}, now {article.source_version.isoformat()})"
+
+
+@translate.command()
+def stats() -> None:
+    """A table per locale: translated, fuzzy, untranslated and percent, for the UI and each article."""
+    directory = files.translations_dir()
+    slugs = [article.slug for article in all_articles()]
+    header = ("locale", "part", "translated", "fuzzy", "untranslated", "percent", "medical review")
+    rows = [header]
+    for catalogue, path in files.catalogue_paths(directory):
+        for part, counts in catalogue_counts(files.load(path), slugs).items():
+            review = "" if part == UI else _review_status(directory, catalogue, part)
+            rows.append(
+                (
+                    catalogue,
+                    part,
+                    str(counts.translated),
+                    str(counts.fuzzy),
+                    str(counts.untranslated),
+                    f"{counts.percent}%",
+                    review,
+                )
+            )
+    widths = [max(len(row[column]) for row in rows) for column in range(len(header))]
+    for row in rows:
+        cells = [
+            cell.rjust(width) if 2 <= index <= 5 else cell.ljust(width)
+            for index, (cell, width) in enumerate(zip(row, widths, strict=True))
+        ]
+        click.echo("  ".join(cells).rstrip())
+
+
+@translate.command()
+@click.argument("codes", nargs=-1)
+def check(codes: tuple[str, ...]) -> None:
+    """Fail, naming file and line, on any problem that must not reach readers."""
+    directory = files.translations_dir()
+    shipped = {loc.catalogue for loc in registered_locales() if loc.code != SOURCE_LOCALE.code}
+    wanted = {files.new_locale(code).site_locale.catalogue for code in codes} if codes else None
+    template = files.extract_template()
+    pot = files.template_path(directory)
+    problems: list[Problem] = []
+    if pot.exists():
+        problems += check_up_to_date(files.load(pot), pot, template)
+    else:
+        problems.append(Problem(str(pot), 0, "missing: run flask translate extract"))
+    present = dict(files.catalogue_paths(directory))
+    for catalogue in sorted(shipped - set(present)):
+        problems.append(
+            Problem(
+                str(files.catalogue_path(directory, catalogue)), 0, "missing for a locale registered in app/i18n.py"
+            )
+        )
+    checked = 0
+    for catalogue, path in present.items():
+        if wanted is not None and catalogue not in wanted:
+            continue
+        checked += 1
+        problems += check_catalogue(path, template, shipped=catalogue in shipped)
+        problems += check_reviews(directory, catalogue)
+    for problem in problems:
+        click.echo(str(problem))
+    if problems:
+        click.echo(f"{len(problems)} problem(s) in translations.", err=True)
+        sys.exit(1)
+    click.echo(f"{checked} catalogue(s) pass every check.")

@@ -1,0 +1,1 @@
+"""Catalogue tooling behind `flask translate`: files, extraction and merging, checks, statistics."""

@@ -1,0 +1,176 @@
+"""Where catalogues live, and extracting, merging and creating them with Babel's Python API."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+from babel.messages.catalog import Catalog, Message
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.pofile import read_po, write_po
+from flask import current_app
+
+from app.i18n import SiteLocale
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
+BABEL_CFG = PROJECT_ROOT / "babel.cfg"
+PROJECT_NAME = "Child Health Guide"
+KEYWORDS = {**DEFAULT_KEYWORDS, "lazy_gettext": None, "_l": None, "lazy_ngettext": (1, 2)}
+WIDTH = 76
+
+
+def translations_dir() -> Path:
+    """The first of the app's translation directories (BABEL_TRANSLATION_DIRECTORIES)."""
+    first = str(current_app.config["BABEL_TRANSLATION_DIRECTORIES"]).split(";")[0]
+    path = Path(first)
+    return path if path.is_absolute() else Path(current_app.root_path) / path
+
+
+def template_path(directory: Path) -> Path:
+    return directory / "messages.pot"
+
+
+def catalogue_path(directory: Path, catalogue: str) -> Path:
+    return directory / catalogue / "LC_MESSAGES" / "messages.po"
+
+
+def catalogue_paths(directory: Path) -> Iterator[tuple[str, Path]]:
+    """(catalogue name, path) of every catalogue in the directory, sorted by name."""
+    for path in sorted(directory.glob("*/LC_MESSAGES/messages.po")):
+        yield path.parent.parent.name, path
+
+
+def load(path: Path, *, strict: bool = False) -> Catalog:
+    with path.open("rb") as handle:
+        return read_po(handle, abort_invalid=strict)
+
+
+def save(catalog: Catalog, path: Path, *, sort_by_file: bool = False) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as handle:
+        write_po(handle, catalog, width=WIDTH, include_previous=True, sort_by_file=sort_by_file)
+
+
+def message_key(message: Message) -> tuple[str, str | None]:
+    """A message's identity: its msgid (the singular one for plurals) and msgctxt."""
+    msgid = message.id if isinstance(message.id, str) else message.id[0]
+    return msgid, message.context
+
+
+def extract_template(root: Path = PROJECT_ROOT) -> Catalog:
+    """Every translatable message in the code, templates and articles, as babel.cfg maps them."""
+    with BABEL_CFG.open(encoding="utf-8") as handle:
+        method_map, options_map = parse_mapping_cfg(handle)
+    catalog = Catalog(project=PROJECT_NAME, copyright_holder=PROJECT_NAME, charset="utf-8")
+    found = extract_from_dir(
+        str(root),
+        method_map,
+        options_map,
+        keywords=KEYWORDS,
+        comment_tags=("Translators:",),
+        strip_comment_tags=True,
+    )
+    for filename, lineno, message, comments, context in found:
+        catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
+    return catalog
+
+
+def merge_template(catalog: Catalog, template: Catalog) -> None:
+    """Bring a catalogue up to date with the template, keeping every translation.
+
+    Unchanged messages keep their translation. A message whose English changed gets the
+    old translation marked fuzzy (with the old English as `#| msgid` for the translator):
+    article blocks are matched by their msgctxt, UI strings by similarity to a string that
+    disappeared. New messages start empty: Babel's own fuzzy matching would also guess
+    translations for new strings from unrelated existing ones.
+    """
+    catalog.update(template, no_fuzzy_matching=True, update_header_comment=False)
+    gone = dict(catalog.obsolete)
+    for message in catalog:
+        if not message.id or _has_translation(message):
+            continue
+        key = _changed_source(message, gone)
+        if key is None:
+            continue
+        old = gone.pop(key)
+        del catalog.obsolete[key]
+        message.string = old.string
+        message.flags.add("fuzzy")
+        message.previous_id = [old.id] if isinstance(old.id, str) else list(old.id)
+
+
+def _has_translation(message: Message) -> bool:
+    strings = [message.string] if isinstance(message.string, str) else list(message.string)
+    return any(strings)
+
+
+def _changed_source(message: Message, gone: dict) -> object | None:
+    candidates = {
+        key: old
+        for key, old in gone.items()
+        if old.context == message.context and old.pluralizable == message.pluralizable and _has_translation(old)
+    }
+    if message.context is not None:
+        return next(iter(candidates), None)
+    by_text = {message_key(old)[0]: key for key, old in candidates.items()}
+    close = difflib.get_close_matches(message_key(message)[0], list(by_text), n=1, cutoff=0.6)
+    return by_text[close[0]] if close else None
+
+
+@dataclass(frozen=True)
+class NewLocale:
+    site_locale: SiteLocale
+    babel_locale: Locale
+
+    def registry_line(self) -> str:
+        loc = self.site_locale
+        return f'    SiteLocale("{loc.code}", "{loc.lang}", "{loc.catalogue}", "{loc.direction}", "{loc.endonym}"),'
+
+
+def new_locale(code: str) -> NewLocale:
+    """What a URL code such as `pt-br` or `de` means: raises ValueError for unknown languages."""
+    try:
+        locale = Locale.parse(code.strip().replace("-", "_"))
+    except (ValueError, UnknownLocaleError) as error:
+        raise ValueError(f"unknown language code {code!r}") from error
+    lang = "-".join(part for part in (locale.language, locale.script, locale.territory) if part)
+    name = locale.get_display_name(locale) or lang
+    site_locale = SiteLocale(
+        code=lang.lower(),
+        lang=lang,
+        catalogue=str(locale),
+        direction="rtl" if locale.character_order == "right-to-left" else "ltr",
+        endonym=name[:1].upper() + name[1:],
+    )
+    return NewLocale(site_locale, locale)
+
+
+def init_catalogue(template: Catalog, new: NewLocale) -> Catalog:
+    """A fresh catalogue for a new language, with its Language and Plural-Forms headers."""
+    catalog = Catalog(
+        locale=new.babel_locale,
+        project=PROJECT_NAME,
+        copyright_holder=PROJECT_NAME,
+        language_team=new.site_locale.endonym,
+        charset="utf-8",
+        fuzzy=False,
+        revision_date=dt.datetime.now(dt.UTC),
+    )
+    catalog.creation_date = template.creation_date
+    for message in template:
+        if message.id:
+            catalog.add(
+                message.id,
+                ("",) * catalog.num_plurals if message.pluralizable else "",
+                locations=message.locations,
+                flags=message.flags - {"fuzzy"},
+                auto_comments=message.auto_comments,
+                user_comments=message.user_comments,
+                context=message.context,
+            )
+    return catalog

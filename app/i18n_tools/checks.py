@@ -1,0 +1,250 @@
+"""The rules of `flask translate check`: each returns problems that name a file and a line."""
+
+from __future__ import annotations
+
+import gettext
+import io
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel.messages.catalog import Catalog, Message
+from babel.messages.mofile import write_mo
+from babel.messages.plurals import get_plural
+from babel.messages.pofile import PoFileError
+
+from app.content import all_articles
+from app.content.review import read_reviews, reviews_path
+from app.i18n_tools.catalogues import PROJECT_ROOT, load, message_key
+
+PRINTF = re.compile(r"%(?:\((?P<name>[^)]*)\))?[-#0 +]*(?:\d+|\*)?(?:\.(?:\d+|\*))?[hlL]?[diouxXeEfFgGcrsa%]")
+BRACES = re.compile(r"(?<!\{)\{(\w*)(?:![rsa])?(?::[^{}]*)?\}(?!\})")
+REFRESH = "run flask translate extract, then flask translate update"
+TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    path: str
+    line: int
+    text: str
+
+    def __str__(self) -> str:
+        path = Path(self.path)
+        shown = path.relative_to(PROJECT_ROOT) if path.is_relative_to(PROJECT_ROOT) else path
+        return f"{shown}:{self.line}: {self.text}"
+
+
+def _strings(message: Message) -> list[str]:
+    return [message.string] if isinstance(message.string, str) else list(message.string)
+
+
+def _sources(message: Message) -> list[str]:
+    return [message.id] if isinstance(message.id, str) else list(message.id)
+
+
+def _describe(message: Message) -> str:
+    msgid = message_key(message)[0]
+    short = msgid if len(msgid) <= 60 else msgid[:57] + "..."
+    where = f" [{message.context}]" if message.context else ""
+    return f'"{short}"{where}'
+
+
+def _translated(catalog: Catalog) -> Iterator[Message]:
+    """Messages that carry a translation (fuzzy ones included: they may ship once confirmed)."""
+    for message in catalog:
+        if message.id and any(_strings(message)):
+            yield message
+
+
+def check_compiles(path: Path) -> tuple[Catalog | None, list[Problem]]:
+    """The catalogue parses strictly, has valid headers and compiles to a loadable .mo file."""
+    try:
+        catalog = load(path, strict=True)
+    except PoFileError as error:
+        return None, [Problem(str(path), error.lineno, f"compile error: {error}")]
+    problems = []
+    if catalog.locale is None:
+        problems.append(Problem(str(path), 1, "compile error: the header has no valid Language"))
+    if catalog.fuzzy:
+        problems.append(Problem(str(path), 1, "the header is marked fuzzy, so compile skips this catalogue"))
+    for message, errors in catalog.check():
+        for error in errors:
+            problems.append(Problem(str(path), message.lineno or 1, f"compile error: {error}"))
+    mo = io.BytesIO()
+    try:
+        write_mo(mo, catalog)
+        mo.seek(0)
+        gettext.GNUTranslations(mo)
+    except (ValueError, SyntaxError, OSError) as error:
+        problems.append(Problem(str(path), 1, f"compile error: {error}"))
+    return catalog, problems
+
+
+def check_complete(catalog: Catalog, path: Path) -> list[Problem]:
+    """A shipped locale has no untranslated and no fuzzy message."""
+    problems = []
+    for message in catalog:
+        if not message.id:
+            continue
+        if not any(_strings(message)):
+            problems.append(Problem(str(path), message.lineno, f"untranslated: {_describe(message)}"))
+        elif message.fuzzy:
+            problems.append(
+                Problem(str(path), message.lineno, f"fuzzy (check it, then remove the flag): {_describe(message)}")
+            )
+    return problems
+
+
+def placeholders(text: str, *, printf: bool) -> Counter[str]:
+    found: Counter[str] = Counter(f"{{{name}}}" for name in BRACES.findall(text))
+    if printf:
+        found.update(match.group(0) for match in PRINTF.finditer(text) if match.group(0) != "%%")
+    return found
+
+
+def check_placeholders(catalog: Catalog, path: Path) -> list[Problem]:
+    """Every placeholder of the English is kept, none added or renamed.
+
+    In a plural message every form but the last may leave a placeholder out (Arabic's
+    "one" and "two" forms often spell the number); none may add or rename one.
+    """
+    problems = []
+    for message in _translated(catalog):
+        printf = message.python_format
+        source = Counter[str]()
+        for text in _sources(message):
+            source |= placeholders(text, printf=printf)
+        strings = _strings(message)
+        for index, text in enumerate(strings):
+            if not text:
+                continue
+            found = placeholders(text, printf=printf)
+            added = sorted(set(found) - set(source))
+            missing = sorted(set(source) - set(found))
+            last = index == len(strings) - 1
+            if added or (missing and (last or not message.pluralizable)):
+                form = f" (form {index})" if message.pluralizable else ""
+                detail = ", ".join(
+                    part
+                    for part in (
+                        f"missing {' '.join(missing)}" if missing else "",
+                        f"unknown {' '.join(added)}" if added else "",
+                    )
+                    if part
+                )
+                problems.append(
+                    Problem(str(path), message.lineno, f"placeholders differ{form}: {detail} in {_describe(message)}")
+                )
+    return problems
+
+
+def tags(text: str) -> Counter[str]:
+    return Counter(" ".join(tag.split()) for tag in TAG.findall(text))
+
+
+def check_markup(catalog: Catalog, path: Path) -> list[Problem]:
+    """Inline markup (emphasis, links) is kept exactly as in the English."""
+    problems = []
+    for message in _translated(catalog):
+        source = tags(_sources(message)[-1])
+        for text in _strings(message):
+            if text and tags(text) != source:
+                expected = " ".join(sorted(source.elements())) or "no tags"
+                problems.append(
+                    Problem(
+                        str(path),
+                        message.lineno,
+                        f"markup differs from the English (expected {expected}): {_describe(message)}",
+                    )
+                )
+                break
+    return problems
+
+
+def check_plurals(catalog: Catalog, path: Path) -> list[Problem]:
+    """Plural-Forms matches the language's rules and every plural message fills every form."""
+    if catalog.locale is None:
+        return []
+    expected = get_plural(catalog.locale).num_plurals
+    problems = []
+    if catalog.num_plurals != expected:
+        problems.append(
+            Problem(
+                str(path),
+                1,
+                f"Plural-Forms declares {catalog.num_plurals} forms; {catalog.locale} needs {expected}: "
+                + get_plural(catalog.locale).plural_forms,
+            )
+        )
+    for message in _translated(catalog):
+        if message.pluralizable:
+            strings = _strings(message)
+            empty = [str(index) for index, text in enumerate(strings) if not text]
+            if len(strings) < expected or empty:
+                problems.append(
+                    Problem(
+                        str(path),
+                        message.lineno,
+                        f"plural forms missing ({', '.join(empty) or len(strings)} of {expected}): "
+                        + _describe(message),
+                    )
+                )
+    return problems
+
+
+def check_up_to_date(catalog: Catalog, path: Path, template: Catalog) -> list[Problem]:
+    """The catalogue holds exactly the messages of the source: nothing missing, nothing stale."""
+    problems = []
+    have = {message_key(message): message for message in catalog if message.id}
+    want = {message_key(message): message for message in template if message.id}
+    for key, message in want.items():
+        if key not in have:
+            filename, lineno = message.locations[0] if message.locations else ("?", 0)
+            problems.append(
+                Problem(
+                    str(path),
+                    1,
+                    f"out of date: {_describe(message)} from {filename}:{lineno} is not in the catalogue ({REFRESH})",
+                )
+            )
+    for key, message in have.items():
+        if key not in want:
+            problems.append(
+                Problem(
+                    str(path),
+                    message.lineno,
+                    f"out of date: {_describe(message)} is no longer in the source ({REFRESH})",
+                )
+            )
+    return problems
+
+
+def check_reviews(translations: Path, catalogue: str) -> list[Problem]:
+    """The medical review record names real articles, in the documented format."""
+    path = reviews_path(translations, catalogue)
+    record = read_reviews(path)
+    problems = [Problem(str(path), line, text) for line, text in record.errors]
+    slugs = {article.slug for article in all_articles()}
+    problems += [
+        Problem(str(path), review.line, f"no article {review.slug!r}")
+        for review in record.reviews
+        if review.slug not in slugs
+    ]
+    return problems
+
+
+def check_catalogue(path: Path, template: Catalog, *, shipped: bool) -> list[Problem]:
+    """Every rule for one catalogue; completeness only for locales the site serves."""
+    catalog, problems = check_compiles(path)
+    if catalog is None:
+        return problems
+    rules: Iterable = (check_placeholders, check_markup, check_plurals)
+    for rule in rules:
+        problems += rule(catalog, path)
+    if shipped:
+        problems += check_complete(catalog, path)
+    problems += check_up_to_date(catalog, path, template)
+    return sorted(set(problems), key=lambda problem: (problem.path, problem.line, problem.text))

@@ -1,0 +1,51 @@
+"""Counts for `flask translate stats`: translated, fuzzy and untranslated messages per part."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from babel.messages.catalog import Catalog, Message
+
+UI = "UI"
+
+
+@dataclass
+class Counts:
+    translated: int = 0
+    fuzzy: int = 0
+    untranslated: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.translated + self.fuzzy + self.untranslated
+
+    @property
+    def percent(self) -> int:
+        """Whole percent translated, rounded down so that 100 means truly complete."""
+        return 100 if self.total == 0 else 100 * self.translated // self.total
+
+    def add(self, message: Message) -> None:
+        strings = [message.string] if isinstance(message.string, str) else list(message.string)
+        if message.fuzzy and any(strings):
+            self.fuzzy += 1
+        elif strings and all(strings):
+            self.translated += 1
+        else:
+            self.untranslated += 1
+
+
+def part_of(message: Message, slugs: Iterable[str]) -> str:
+    """The article a message belongs to (its msgctxt starts with the slug), else the UI."""
+    prefix = (message.context or "").split("|", 1)[0]
+    return prefix if message.context and prefix in slugs else UI
+
+
+def catalogue_counts(catalog: Catalog, slugs: Iterable[str]) -> dict[str, Counts]:
+    """Counts for the UI and for every article, in that order (articles without messages too)."""
+    slugs = list(slugs)
+    counts = {UI: Counts(), **{slug: Counts() for slug in slugs}}
+    for message in catalog:
+        if message.id:
+            counts[part_of(message, slugs)].add(message)
+    return counts

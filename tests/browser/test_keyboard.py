@@ -139,4 +139,5 @@ def test_focus_check_catches_a_hidden_indicator(injectable_page: Page, base_url:
         " box-shadow: none !important; background: none !important; }"
     )
     _, states = tab_through(injectable_page)
-    assert states and all(focus_indicator_problem(state) for state in states)
+    # The skip link still changes background as it appears; every other element is caught.
+    assert len(states) > 10 and all(focus_indicator_problem(state) for state in states[1:])

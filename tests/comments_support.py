@@ -1,0 +1,60 @@
+"""Helpers shared by the comment and moderation tests: filling in and posting the comment form."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from app.comments.models import Comment, CommentStatus
+from app.comments.service import decide
+from app.extensions import db
+from tests.conftest import ARTICLE_SLUG
+
+FORM_TIME = re.compile(r'name="form_time" type="hidden" value="([^"]+)"')
+COMMENT_CSRF = re.compile(r'id="comment-csrf-token" name="csrf_token" type="hidden" value="([^"]+)"')
+
+# "Error:" is already in every catalogue (base.html): the <title> prefix on a failed post.
+ERROR_PREFIX = {"en": "Error:", "es": "Error:", "fr": "Erreur\u00a0:", "zh-hans": "错误：", "ar": "خطأ:"}
+PAGE_LANG = {"en": "en", "es": "es", "fr": "fr", "zh-hans": "zh-Hans", "ar": "ar"}
+
+
+def article_url(locale: str) -> str:
+    return f"/{locale}/articles/{ARTICLE_SLUG}"
+
+
+def comments_url(locale: str) -> str:
+    return f"/{locale}/articles/{ARTICLE_SLUG}/comments"
+
+
+def form_tokens(client: FlaskClient, locale: str) -> dict[str, str]:
+    """csrf_token and form_time from the comment form as a reader's browser receives it."""
+    html = client.get(article_url(locale)).get_data(as_text=True)
+    return {"csrf_token": COMMENT_CSRF.search(html).group(1), "form_time": FORM_TIME.search(html).group(1)}
+
+
+def post_comment(client: FlaskClient, locale: str, name: str, comment: str, tokens=None, **extra: str):
+    data = dict(tokens or form_tokens(client, locale))
+    data.update({"name": name, "comment": comment, "website": ""})
+    data.update(extra)
+    return client.post(comments_url(locale), data=data)
+
+
+def all_comments(app: Flask) -> list[Comment]:
+    with app.app_context():
+        comments = db.session.execute(select(Comment).order_by(Comment.id)).scalars().all()
+        db.session.expunge_all()
+        return list(comments)
+
+
+def set_status(app: Flask, ids: Iterable[int], status: CommentStatus) -> None:
+    with app.app_context():
+        decide(ids, status, None)
+
+
+def comment_section(html: str) -> str:
+    start = html.index('<section class="comments"')
+    return html[start : html.index("</section>", start)]

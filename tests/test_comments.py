@@ -1,0 +1,273 @@
+"""Posting, showing and paginating comments in every locale (DESIGN §5, issue 3)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from app.comments.models import CommentStatus
+from tests.comments_support import (
+    ERROR_PREFIX,
+    PAGE_LANG,
+    all_comments,
+    article_url,
+    comment_section,
+    comments_url,
+    form_tokens,
+    post_comment,
+    set_status,
+)
+from tests.conftest import ARTICLE_SLUG, LOCALE_CODES
+
+
+@pytest.fixture
+def app_config():
+    return {"COMMENT_MIN_SECONDS": 0}
+
+
+def title_of(html: str) -> str:
+    return re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+
+
+@pytest.mark.parametrize("locale", LOCALE_CODES)
+def test_empty_section_shows_form_with_labels_hints_and_honeypot(client, locale):
+    html = client.get(article_url(locale)).get_data(as_text=True)
+    section = comment_section(html)
+    assert 'id="comments-heading"' in section and "comments__empty" in section
+    assert 'class="comment-list"' not in section
+    assert '<label for="comment-name">' in section and '<label for="comment-comment">' in section
+    assert re.search(r'<input[^>]*autocomplete="name"[^>]*id="comment-name"[^>]*name="name"', section)
+    assert re.search(r'<textarea[^>]*aria-describedby="comment-comment-hint"[^>]*name="comment"', section)
+    assert 'id="comment-name-hint"' in section and "80" in section and "5000" in section
+    assert re.search(r'<input autocomplete="off" id="comment-website" name="website" tabindex="-1"', section)
+    assert '<div class="honeypot" aria-hidden="true">' in section
+    assert 'name="csrf_token"' in section and 'name="form_time"' in section
+    # The comment language defaults to the page's language; every option names its own language.
+    select_html = re.search(r'<select[^>]*name="language".*?</select>', section, re.S).group(0)
+    assert re.search(rf'lang="{PAGE_LANG[locale]}" selected', select_html)
+    assert select_html.count("<option") == len(LOCALE_CODES)
+    assert re.search(r'<option dir="rtl" lang="ar" (selected )?value="ar">العربية</option>', select_html)
+
+
+def test_english_empty_state_uses_the_seed_sentences(client):
+    section = comment_section(client.get(article_url("en")).get_data(as_text=True))
+    assert "No comments yet" in section and "Be the first to share your thoughts!" in section
+    assert (
+        "Comments are moderated and may take time to appear. HTML tags are automatically removed for security."
+        in section
+    )
+    assert "personal medical details" in section
+    assert ">0 comments</h2>" in section
+
+
+@pytest.mark.parametrize("locale", LOCALE_CODES)
+def test_whole_flow_post_pending_approve_shown_with_language(app, client, locale):
+    response = post_comment(client, locale, "Amira", "My son had this too.\nRest helped.", language="es")
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(f"{article_url(locale)}#comments")
+
+    # The author sees a status message and their own comment awaiting moderation...
+    own_view = client.get(article_url(locale)).get_data(as_text=True)
+    section = comment_section(own_view)
+    assert '<div class="status-message" role="status">' in section
+    assert "comment--pending" in section and "Rest helped." in section
+    # ...the message is shown once, and nobody else sees the pending comment.
+    assert 'role="status"' not in comment_section(client.get(article_url(locale)).get_data(as_text=True))
+    stranger = app.test_client()
+    assert "Rest helped." not in stranger.get(article_url(locale)).get_data(as_text=True)
+
+    [stored] = all_comments(app)
+    assert stored.status is CommentStatus.PENDING
+    assert (stored.author_name, stored.language, stored.page_locale) == ("Amira", "es", locale)
+    assert stored.body == "My son had this too.\nRest helped."
+
+    set_status(app, [stored.id], CommentStatus.APPROVED)
+    # Approval shows at once, on every language version of the article.
+    for code in LOCALE_CODES:
+        section = comment_section(stranger.get(article_url(code)).get_data(as_text=True))
+        assert re.search(
+            r'<div class="comment__body" lang="es" dir="ltr">\s*<p class="comment__author">Amira</p>', section
+        )
+        assert '<p class="comment-text">My son had this too.\nRest helped.</p>' in section
+        assert re.search(r'<time datetime="\d{4}-\d\d-\d\dT[^"]+">', section)
+        # A visible language label when the comment's language differs from the page's.
+        assert ('<span lang="es" dir="ltr">Español</span>' in section) == (code != "es")
+        assert "comments__empty" not in section
+
+
+@pytest.mark.parametrize("locale", LOCALE_CODES)
+def test_rejected_and_spam_comments_are_never_shown(app, client, locale):
+    for text in ("Rejected words here", "Spam words here", "Approved words here"):
+        assert post_comment(client, locale, "Sam", text).status_code == 303
+    rejected, spam, approved = all_comments(app)
+    set_status(app, [rejected.id], CommentStatus.REJECTED)
+    set_status(app, [spam.id], CommentStatus.SPAM)
+    set_status(app, [approved.id], CommentStatus.APPROVED)
+    html = app.test_client().get(article_url(locale)).get_data(as_text=True)
+    assert "Approved words here" in html
+    assert "Rejected words here" not in html and "Spam words here" not in html
+    # Not even to their author.
+    own = client.get(article_url(locale)).get_data(as_text=True)
+    assert "Rejected words here" not in own and "Spam words here" not in own
+
+
+@pytest.mark.parametrize("locale", LOCALE_CODES)
+@pytest.mark.parametrize(
+    ("name", "comment", "bad_fields"),
+    [
+        ("", "", {"name", "comment"}),
+        ("   ", " \n\t ", {"name", "comment"}),
+        ("N" * 81, "Fine", {"name"}),
+        ("Kept Name", "x" * 5001, {"comment"}),
+        ("Kept Name", "", {"comment"}),
+    ],
+    ids=["empty", "whitespace", "name-too-long", "comment-too-long", "comment-missing"],
+)
+def test_invalid_post_is_422_with_summary_aria_and_error_title(app, client, locale, name, comment, bad_fields):
+    response = post_comment(client, locale, name, comment)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert title_of(html).startswith(ERROR_PREFIX[locale] + " ")
+    summary = re.search(r'<div class="error-summary" id="comment-error-summary"[^>]*>.*?</div>', html, re.S)
+    assert summary and "autofocus" in summary.group(0) and 'tabindex="-1"' in summary.group(0)
+    assert 'role="alert"' not in summary.group(0)
+    for field in ("name", "comment"):
+        tag = re.search(rf'<(?:input|textarea)[^>]*id="comment-{field}"[^>]*>', html).group(0)
+        if field in bad_fields:
+            assert f'href="#comment-{field}"' in summary.group(0)
+            assert 'aria-invalid="true"' in tag
+            assert f"comment-{field}-error" in tag and f'id="comment-{field}-error"' in html
+        else:
+            assert "aria-invalid" not in tag
+    if name.strip() and len(name) <= 80:
+        assert f'value="{name}"' in html  # what the person typed is still there
+    assert all_comments(app) == []
+
+
+def test_typed_text_is_kept_after_a_failed_post(client):
+    html = post_comment(client, "fr", "Zoé Martin", "").get_data(as_text=True)
+    assert re.search(r'<input[^>]*id="comment-name"[^>]*value="Zoé Martin"', html)
+    html = post_comment(client, "fr", "", "Un long texte\nsur deux lignes").get_data(as_text=True)
+    assert re.search(r"<textarea[^>]*>\r?\nUn long texte\nsur deux lignes</textarea>", html)
+
+
+@pytest.mark.parametrize("locale", LOCALE_CODES)
+def test_markup_is_shown_cleaned_for_confirmation_then_stored(app, client, locale):
+    tokens = form_tokens(client, locale)
+    response = post_comment(client, locale, "Lee", "Check vitamin <b>B12</b> levels", tokens)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert re.search(r"<textarea[^>]*>\r?\nCheck vitamin B12 levels</textarea>", html)
+    assert 'href="#comment-comment"' in html and all_comments(app) == []
+    # Sending the cleaned text as shown stores it.
+    assert post_comment(client, locale, "Lee", "Check vitamin B12 levels", tokens).status_code == 303
+    assert [c.body for c in all_comments(app)] == ["Check vitamin B12 levels"]
+
+
+def test_text_that_only_looks_like_markup_is_never_dropped_silently(app, client):
+    response = post_comment(client, "en", "Ana", "Low vitamin <b12 levels worry me")
+    assert response.status_code == 422  # the person sees what cleaning would leave
+    assert all_comments(app) == []
+    assert post_comment(client, "en", "Ana", "Sums like 3 < 5 and 7 > 2 are fine").status_code == 303
+    assert all_comments(app)[0].body == "Sums like 3 < 5 and 7 > 2 are fine"
+
+
+def test_unicode_is_normalised_and_invisible_characters_removed(app, client):
+    decomposed = "Cafe\u0301 \u202egnp.exe\u202c zero\u200bwidth \x07bell"
+    assert post_comment(client, "en", "Zoe\u0308", decomposed).status_code == 303
+    [stored] = all_comments(app)
+    assert stored.author_name == "Zoë"
+    assert stored.body == "Café gnp.exe zerowidth bell"
+
+
+@pytest.mark.parametrize("locale", LOCALE_CODES)
+def test_heading_counts_with_plural_forms_and_pages_hold_twenty(app, client, locale):
+    for number in range(45):
+        post_comment(client, locale, f"Reader {number}", f"Comment number {number:02d}", language="en")
+    set_status(app, [c.id for c in all_comments(app)], CommentStatus.APPROVED)
+
+    page1 = comment_section(client.get(article_url(locale)).get_data(as_text=True))
+    assert re.search(r'<h2 id="comments-heading">[^<]*45[^<]*</h2>', page1)
+    bodies = re.findall(r"Comment number (\d\d)", page1)
+    assert bodies == [f"{n:02d}" for n in range(20)]  # oldest first
+    assert f'href="/{locale}/articles/{ARTICLE_SLUG}?comments=2#comments"' in page1
+    assert 'aria-current="page"' in page1
+
+    page3 = comment_section(client.get(article_url(locale) + "?comments=3").get_data(as_text=True))
+    assert re.findall(r"Comment number (\d\d)", page3) == [f"{n:02d}" for n in range(40, 45)]
+    assert 'rel="prev"' in page3 and 'rel="next"' not in page3
+
+    for bad in ("0", "-1", "abc", "99999999999", "3.5", "%00"):
+        response = client.get(article_url(locale) + f"?comments={bad}")
+        assert response.status_code == 200, bad
+
+
+def test_singular_and_plural_headings_in_english(app, client):
+    post_comment(client, "en", "One", "First one")
+    set_status(app, [all_comments(app)[0].id], CommentStatus.APPROVED)
+    assert ">1 comment</h2>" in client.get(article_url("en")).get_data(as_text=True)
+    post_comment(client, "en", "Two", "Second one")
+    set_status(app, [all_comments(app)[1].id], CommentStatus.APPROVED)
+    assert ">2 comments</h2>" in client.get(article_url("en")).get_data(as_text=True)
+
+
+def test_rtl_comment_is_marked_rtl_on_a_ltr_page(app, client):
+    post_comment(client, "en", "ليلى", "شكرا على المقال", language="ar")
+    set_status(app, [all_comments(app)[0].id], CommentStatus.APPROVED)
+    section = comment_section(client.get(article_url("en")).get_data(as_text=True))
+    assert '<div class="comment__body" lang="ar" dir="rtl">' in section
+    assert '<span lang="ar" dir="rtl">العربية</span>' in section
+
+
+def test_unknown_language_is_a_422_not_a_500(app, client):
+    response = post_comment(client, "en", "Val", "Words", language="xx-evil")
+    assert response.status_code == 422
+    assert all_comments(app) == []
+
+
+def test_duplicate_post_gets_the_same_answer_and_is_stored_as_spam(app, client):
+    first = post_comment(client, "en", "Dup", "Same words twice")
+    second = post_comment(client, "en", "Dup", "Same   words twice")
+    assert first.status_code == second.status_code == 303
+    assert first.headers["Location"] == second.headers["Location"]
+    assert [c.status for c in all_comments(app)] == [CommentStatus.PENDING, CommentStatus.SPAM]
+
+
+def test_flags_personal_details_and_stores_no_raw_ip(app, client):
+    client.environ_base["REMOTE_ADDR"] = "203.0.113.77"
+    post_comment(client, "en", "Pat", "Call me on +44 20 7946 0958 or pat@example.org, see https://x.example")
+    client.environ_base["REMOTE_ADDR"] = "203.0.113.5"
+    post_comment(client, "en", "Pat", "Another comment, same network")
+    first, second = all_comments(app)
+    assert set(first.flags.split(",")) == {"phone", "email", "link"}
+    assert second.flags == ""
+    assert first.ip_hash and first.ip_hash == second.ip_hash  # same /24, one HMAC
+    assert "203.0.113" not in first.ip_hash
+
+
+def test_unknown_article_or_locale_is_404(client):
+    tokens = form_tokens(client, "en")
+    data = {**tokens, "name": "A", "comment": "B"}
+    assert client.post("/en/articles/no-such-article/comments", data=data).status_code == 404
+    assert client.post(f"/xx/articles/{ARTICLE_SLUG}/comments", data=data).status_code == 404
+    assert client.get(comments_url("en")).status_code == 405
+
+
+def test_expired_csrf_token_gives_the_form_back_with_the_text(app, client):
+    tokens = form_tokens(client, "en")
+    tokens["csrf_token"] = tokens["csrf_token"][:-4] + "AAAA"  # what a stale token looks like
+    response = post_comment(client, "en", "Kim", "Words I do not want to lose", tokens)
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "Words I do not want to lose" in html and 'value="Kim"' in html
+    assert 'id="comment-error-summary"' in html
+    fresh = re.search(r'id="comment-csrf-token" name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+    assert fresh != tokens["csrf_token"]
+    assert all_comments(app) == []
+
+
+def test_comment_ids_never_clash_with_another_form_on_the_page(client):
+    html = client.get(article_url("en")).get_data(as_text=True)
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})

@@ -102,8 +102,6 @@ class CommentForm(FlaskForm):
         ]
         if not self.language.data or self.language.data == "None":
             self.language.data = page_lang
-        if not self.form_time.data:
-            self.form_time.data = issue_stamp(article_slug)
 
     @property
     def honeypot_filled(self) -> bool:

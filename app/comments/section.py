@@ -20,7 +20,9 @@ def _requested_page() -> int:
 
 def new_comment_form(article: Article) -> CommentForm:
     # formdata=None: never bind to another form's POST (the newsletter form shares this page).
-    return CommentForm(formdata=None, article_slug=article.slug, page_lang=current_locale().lang)
+    form = CommentForm(formdata=None, article_slug=article.slug, page_lang=current_locale().lang)
+    form.refresh_stamp()
+    return form
 
 
 def comment_section_context(article: Article) -> dict[str, object]:

@@ -1,0 +1,232 @@
+"""Comment safety: XSS and template-injection corpus, CSRF, honeypot, timing, rate limits."""
+
+from __future__ import annotations
+
+import html as html_module
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from app.comments.models import CommentStatus
+from app.comments.sanitise import clean_text
+from tests.comments_support import (
+    all_comments,
+    article_url,
+    comment_section,
+    comments_url,
+    form_tokens,
+    post_comment,
+    set_status,
+)
+from tests.conftest import LOCALE_CODES
+
+XSS_AND_INJECTION = [
+    "<script>alert(1)</script>",
+    "<SCRIPT SRC=//evil.example/x.js></SCRIPT>",
+    "<img src=x onerror=alert(1)>",
+    "<svg onload=alert(1)>",
+    "<svg><script>alert(1)</script></svg>",
+    "<iframe src=javascript:alert(1)></iframe>",
+    "<body onload=alert(1)>",
+    '<a href="javascript:alert(1)">click</a>',
+    "<a href=javascript&colon;alert(1)>x</a>",
+    '<div style="background:url(javascript:alert(1))">x</div>',
+    "<style>@import 'http://evil.example/x.css';</style>",
+    "<link rel=stylesheet href=//evil.example/x.css>",
+    '<meta http-equiv=refresh content="0;url=javascript:alert(1)">',
+    "<object data=javascript:alert(1)>",
+    "<embed src=javascript:alert(1)>",
+    "<input autofocus onfocus=alert(1)>",
+    "<details open ontoggle=alert(1)>",
+    "<video><source onerror=alert(1)></video>",
+    "<audio src=x onerror=alert(1)>",
+    "<marquee onstart=alert(1)>",
+    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
+    "<form action=javascript:alert(1)><button>x</button></form>",
+    "<base href=//evil.example/>",
+    "<textarea></textarea><script>alert(1)</script>",
+    "</textarea><script>alert(1)</script>",
+    '"><script>alert(1)</script>',
+    "'><img src=x onerror=alert(1)>",
+    '" onmouseover="alert(1)',
+    "' autofocus onfocus='alert(1)",
+    "<scr<script>ipt>alert(1)</scr</script>ipt>",
+    "<<script>script>alert(1)<</script>/script>",
+    "&lt;script&gt;alert(1)&lt;/script&gt;",
+    "&#60;script&#62;alert(1)&#60;/script&#62;",
+    "&#x3C;img src=x onerror=alert(1)&#x3E;",
+    "%3Cscript%3Ealert(1)%3C/script%3E",
+    "<!--<script>alert(1)</script>-->",
+    "<![CDATA[<script>alert(1)</script>]]>",
+    '<?xml version="1.0"?><script>alert(1)</script>',
+    '<noscript><p title="</noscript><img src=x onerror=alert(1)>">',
+    "<template><script>alert(1)</script></template>",
+    "<isindex type=image src=1 onerror=alert(1)>",
+    "<x onclick=alert(1)>click me</x>",
+    '<img src="x" onerror="&#97;&#108;&#101;&#114;&#116;(1)">',
+    "\u003cscript\u003ealert(1)\u003c/script\u003e",
+    "<scrİpt>alert(1)</scrİpt>",
+    "{{ 7*7 }}",
+    "{{ config.items() }}",
+    "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+    "{% for x in range(3) %}{{ x }}{% endfor %}",
+    "{{ request.application.__globals__ }}",
+    "${7*7}",
+    "#{7*7}",
+    "<%= 7*7 %>",
+    "{{7*'7'}}",
+    "{# comment #}{{ self }}",
+    "javascript:alert(document.cookie)",
+    "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
+]
+TEMPLATE_MARKERS = ["{{", "{%", "${", "#{", "<%="]
+DANGEROUS_TAGS = {"script", "img", "svg", "iframe", "object", "embed", "style", "link", "meta", "base",
+                  "form", "input", "details", "video", "audio", "source", "marquee", "math", "x",
+                  "template", "noscript", "isindex", "body"}  # fmt: skip
+
+
+@pytest.fixture
+def app_config():
+    return {"COMMENT_MIN_SECONDS": 0}
+
+
+class TagCollector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, list[tuple[str, str | None]]]] = []
+
+    def handle_starttag(self, tag, attrs) -> None:
+        self.tags.append((tag, attrs))
+
+
+def comment_bodies_html(html: str) -> str:
+    return "".join(re.findall(r'<li class="comment[^"]*"[^>]*>.*?</li>', comment_section(html), re.S))
+
+
+def test_corpus_has_at_least_fifty_vectors():
+    assert len(XSS_AND_INJECTION) >= 50
+
+
+@pytest.mark.parametrize("vector", XSS_AND_INJECTION)
+def test_cleaned_text_holds_no_markup_and_is_stable(vector):
+    cleaned = clean_text(vector).text
+    assert not re.search(r"<\s*/?\s*[a-zA-Z!?]", cleaned), cleaned
+    assert clean_text(cleaned).text == cleaned and not clean_text(cleaned).changed
+
+
+@pytest.mark.parametrize("locale", LOCALE_CODES)
+def test_xss_and_template_injection_in_both_fields_never_executes(app, client, locale):
+    tokens = form_tokens(client, locale)
+    for number, vector in enumerate(XSS_AND_INJECTION):
+        name, body = f"{number} {vector}"[:80], f"{vector} #{number}"
+        response = post_comment(client, locale, name, body, tokens)
+        if response.status_code == 422:
+            # Markup was removed: the person is shown the cleaned text; sending that stores it.
+            html = response.get_data(as_text=True)
+            name = re.search(r'id="comment-name"[^>]*value="([^"]*)"', html)
+            body = re.search(r"<textarea[^>]*>\r?\n(.*?)</textarea>", html, re.S)
+            name = html_module.unescape(name.group(1)) if name else ""
+            body = html_module.unescape(body.group(1)) if body else ""
+            assert "<script" not in body.lower()
+            if not (name.strip() and body.strip()):
+                continue
+            response = post_comment(client, locale, name, body, tokens)
+        assert response.status_code == 303, (vector, response.status_code)
+
+    stored = all_comments(app)
+    assert len(stored) >= 45
+    for comment in stored:
+        for text in (comment.author_name, comment.body):
+            assert not re.search(r"<\s*/?\s*[a-zA-Z!?]", text), text  # no markup stored
+    set_status(app, [c.id for c in stored], CommentStatus.APPROVED)
+
+    html = app.test_client().get(article_url(locale) + "?comments=1").get_data(as_text=True)
+    pages = [html] + [
+        app.test_client().get(article_url(locale) + f"?comments={page}").get_data(as_text=True) for page in (2, 3)
+    ]
+    shown = "".join(comment_bodies_html(page) for page in pages)
+    collector = TagCollector()
+    collector.feed(shown)
+    for tag, attrs in collector.tags:
+        assert tag not in DANGEROUS_TAGS and tag != "a", tag
+        assert not any(name.startswith("on") for name, _ in attrs), (tag, attrs)
+        assert not any(value and "javascript:" in value.lower() for _, value in attrs)
+    # Template syntax is shown as typed, never evaluated.
+    assert "{{ 7*7 }}" in shown and "{{ config.items() }}" in shown and "${7*7}" in shown
+    texts = re.findall(r'<p class="comment-text">(.*?)</p>', shown, re.S)
+    assert not [t for t in texts if re.match(r"\s*(49|7777777)\b", t)]  # nothing was evaluated
+    assert "SECRET_KEY" not in shown and "test-secret-key" not in shown
+    assert all(html_module.escape(marker, quote=False) in shown for marker in TEMPLATE_MARKERS)
+
+
+def test_missing_csrf_token_is_400_and_stores_nothing(app, client):
+    tokens = form_tokens(client, "en")
+    response = client.post(
+        comments_url("en"),
+        data={"name": "A", "comment": "B", "website": "", "form_time": tokens["form_time"]},
+    )
+    assert response.status_code == 400
+    assert all_comments(app) == []
+
+
+@pytest.mark.parametrize("locale", LOCALE_CODES)
+def test_filled_honeypot_gets_the_same_303_and_is_stored_as_spam(app, client, locale):
+    good = post_comment(client, locale, "Real", "A genuine comment")
+    trap = post_comment(client, locale, "Bot", "Buy pills now", website="http://spam.example")
+    assert good.status_code == trap.status_code == 303
+    assert good.headers["Location"] == trap.headers["Location"]
+    real, bot = all_comments(app)
+    assert (real.status, bot.status) == (CommentStatus.PENDING, CommentStatus.SPAM)
+    set_status(app, [real.id], CommentStatus.APPROVED)
+    page = client.get(article_url(locale)).get_data(as_text=True)
+    assert "Buy pills now" not in page and "spam" not in comment_section(page).lower()
+
+
+@pytest.mark.parametrize("locale", LOCALE_CODES)
+def test_too_fast_post_gets_the_same_303_and_is_stored_as_spam(app, client, locale):
+    app.config["COMMENT_MIN_SECONDS"] = 3600
+    response = post_comment(client, locale, "Quick", "Posted in no time")
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(f"{article_url(locale)}#comments")
+    [stored] = all_comments(app)
+    assert stored.status is CommentStatus.SPAM
+    assert "Posted in no time" not in client.get(article_url(locale)).get_data(as_text=True)
+
+
+def test_forged_or_foreign_timestamp_is_spam(app, client):
+    tokens = form_tokens(client, "en")
+    assert post_comment(client, "en", "F", "Forged", {**tokens, "form_time": "nonsense"}).status_code == 303
+    from app.comments.forms import issue_stamp
+
+    with app.test_request_context():
+        other = issue_stamp("another-article")
+    assert post_comment(client, "en", "F", "Foreign", {**tokens, "form_time": other}).status_code == 303
+    missing = {"csrf_token": tokens["csrf_token"]}
+    assert post_comment(client, "en", "F", "Missing", missing).status_code == 303
+    assert [c.status for c in all_comments(app)] == [CommentStatus.SPAM] * 3
+
+
+class TestRateLimits:
+    @pytest.fixture
+    def app_config(self):
+        return {"COMMENT_MIN_SECONDS": 0, "RATELIMIT_ENABLED": True, "COMMENT_RATE_LIMIT": "2/minute;5/day"}
+
+    def test_over_the_limit_is_429_with_retry_after_and_the_text_kept(self, app, client):
+        from app.extensions import limiter
+
+        limiter.reset()
+        client.environ_base["REMOTE_ADDR"] = "198.51.100.9"
+        assert post_comment(client, "en", "Rae", "First").status_code == 303
+        assert post_comment(client, "en", "Rae", "Second").status_code == 303
+        response = post_comment(client, "en", "Rae", "Third, please keep me")
+        assert response.status_code == 429
+        assert 0 < int(response.headers["Retry-After"]) <= 60
+        html = response.get_data(as_text=True)
+        assert "Third, please keep me" in html and 'value="Rae"' in html
+        assert 'id="comment-error-summary"' in html
+        assert len(all_comments(app)) == 2
+        # Another network is not limited by this one.
+        other = app.test_client()
+        other.environ_base["REMOTE_ADDR"] = "192.0.2.44"
+        assert post_comment(other, "en", "Kai", "Elsewhere").status_code == 303

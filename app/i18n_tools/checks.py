@@ -21,6 +21,7 @@ from app.i18n_tools.catalogues import PROJECT_ROOT, load, message_key
 
 PRINTF = re.compile(r"%(?:\((?P<name>[^)]*)\))?[-#0 +]*(?:\d+|\*)?(?:\.(?:\d+|\*))?[hlL]?[diouxXeEfFgGcrsa%]")
 BRACES = re.compile(r"(?<!\{)\{(\w*)(?:![rsa])?(?::[^{}]*)?\}(?!\})")
+PO_LINE = re.compile(r'^(?:(?:msgctxt|msgid|msgid_plural|msgstr|msgstr\[\d+\])\s+)?"(?:[^"\\]|\\.)*"$')
 REFRESH = "run flask translate extract, then flask translate update"
 TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 
@@ -59,12 +60,33 @@ def _translated(catalog: Catalog) -> Iterator[Message]:
             yield message
 
 
+def _syntax_errors(path: Path) -> list[Problem]:
+    """Lines that are not a comment, keyword or quoted string (Babel would silently mangle some)."""
+    problems = []
+    with path.open(encoding="utf-8", errors="replace") as handle:
+        for number, line in enumerate(handle, start=1):
+            stripped = line.strip()
+            if stripped and not stripped.startswith("#") and not PO_LINE.match(stripped):
+                problems.append(Problem(str(path), number, f"compile error: not valid PO syntax: {stripped[:60]}"))
+    return problems
+
+
+def _header_line(path: Path, field: str) -> int:
+    """The line of a header field, so that a problem with it points there."""
+    with path.open(encoding="utf-8", errors="replace") as handle:
+        return next((number for number, line in enumerate(handle, start=1) if line.startswith(f'"{field}:')), 1)
+
+
 def check_compiles(path: Path) -> tuple[Catalog | None, list[Problem]]:
     """The catalogue parses strictly, has valid headers and compiles to a loadable .mo file."""
+    if syntax := _syntax_errors(path):
+        return None, syntax
     try:
         catalog = load(path, strict=True)
-    except PoFileError as error:
-        return None, [Problem(str(path), error.lineno, f"compile error: {error}")]
+    except PoFileError as error:  # Babel counts lines from 0
+        return None, [Problem(str(path), error.lineno + 1, f"compile error: {error}")]
+    except UnicodeDecodeError as error:
+        return None, [Problem(str(path), 1, f"compile error: not UTF-8: {error}")]
     problems = []
     if catalog.locale is None:
         problems.append(Problem(str(path), 1, "compile error: the header has no valid Language"))
@@ -174,7 +196,7 @@ def check_plurals(catalog: Catalog, path: Path) -> list[Problem]:
         problems.append(
             Problem(
                 str(path),
-                1,
+                _header_line(path, "Plural-Forms"),
                 f"Plural-Forms declares {catalog.num_plurals} forms; {catalog.locale} needs {expected}: "
                 + get_plural(catalog.locale).plural_forms,
             )
@@ -182,13 +204,14 @@ def check_plurals(catalog: Catalog, path: Path) -> list[Problem]:
     for message in _translated(catalog):
         if message.pluralizable:
             strings = _strings(message)
-            empty = [str(index) for index, text in enumerate(strings) if not text]
-            if len(strings) < expected or empty:
+            padded = strings + [""] * (expected - len(strings))
+            empty = [str(index) for index, text in enumerate(padded) if not text]
+            if empty:
                 problems.append(
                     Problem(
                         str(path),
                         message.lineno,
-                        f"plural forms missing ({', '.join(empty) or len(strings)} of {expected}): "
+                        f"plural forms missing: form {', '.join(empty)} of {expected} is empty in "
                         + _describe(message),
                     )
                 )

@@ -1,0 +1,42 @@
+"""Helpers for the translation tests: temporary translation directories and fallback blocks."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+
+from app.i18n_tools.catalogues import load, save
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SHIPPED_TRANSLATIONS = PROJECT_ROOT / "translations"
+
+# A block that fell back to English, as templates/macros/content.html marks it (switcher links
+# also carry lang="en", but with hreflang; those are not fallback blocks).
+FALLBACK_BLOCK = re.compile(r'<(?P<tag>\w+)(?P<attrs>[^>]*?) lang="en" dir="ltr">(?P<text>[^<]*)<')
+
+
+def fallback_texts(html: str) -> set[str]:
+    return {match["text"] for match in FALLBACK_BLOCK.finditer(html) if "hreflang" not in match["attrs"]}
+
+
+def copy_translations(destination: Path) -> Path:
+    """A working copy of the shipped catalogues (.pot and .po only)."""
+    for source in [SHIPPED_TRANSLATIONS / "messages.pot", *SHIPPED_TRANSLATIONS.glob("*/LC_MESSAGES/messages.po")]:
+        target = destination / source.relative_to(SHIPPED_TRANSLATIONS)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+    return destination
+
+
+def rewrite(path: Path, change) -> Catalog:
+    """Load a catalogue, let `change(catalog)` edit it, save it and compile it next to it."""
+    catalog = load(path)
+    change(catalog)
+    save(catalog, path)
+    with path.with_suffix(".mo").open("wb") as handle:
+        write_mo(handle, catalog)
+    return catalog

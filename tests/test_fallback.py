@@ -1,0 +1,65 @@
+"""Untranslated blocks fall back to English marked lang="en" dir="ltr", and the page says so."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.content import article_by_slug
+from tests.conftest import ARTICLE_SLUG, LOCALE_CODES, make_test_app
+from tests.i18n_helpers import copy_translations, fallback_texts, rewrite
+
+ARTICLE_URL = f"/es/articles/{ARTICLE_SLUG}"
+
+
+@pytest.fixture
+def incomplete_es_client(database_url, tmp_path):
+    """The site with a copy of the Spanish catalogue that lacks a heading and two paragraphs."""
+    article = article_by_slug(ARTICLE_SLUG)
+    overview = article.sections[0]
+    removed = [overview.heading, overview.blocks[0].message, article.sections[1].blocks[0].message]
+    translations = copy_translations(tmp_path / "translations")
+
+    def drop(catalog):
+        for message in removed:
+            catalog.delete(message.text, context=message.context)
+
+    catalog = rewrite(translations / "es" / "LC_MESSAGES" / "messages.po", drop)
+    app = make_test_app(database_url, tmp_path, BABEL_TRANSLATION_DIRECTORIES=str(translations))
+    return app.test_client(), {message.text for message in removed}, catalog
+
+
+def shown(catalog, msgid: str) -> str:
+    """What the page shows for a UI string: its translation, or the English while it has none."""
+    message = catalog.get(msgid)
+    return message.string if message is not None and message.string and not message.fuzzy else msgid
+
+
+def test_untranslated_blocks_are_english_with_their_own_language(incomplete_es_client):
+    client, removed, catalog = incomplete_es_client
+    html = client.get(ARTICLE_URL).get_data(as_text=True)
+    assert '<html lang="es" dir="ltr"' in html
+    # Exactly the removed messages are marked (the heading twice: contents list and h2).
+    assert fallback_texts(html) == removed
+    assert 'id="translation-status"' in html
+    assert shown(catalog, "Some parts of this page have not been translated yet and are shown in English.") in html
+
+
+def test_home_page_says_the_article_is_only_partly_translated(incomplete_es_client):
+    client, _, catalog = incomplete_es_client
+    html = client.get("/es/").get_data(as_text=True)
+    assert shown(catalog, "Partly translated: some parts are shown in English.") in html
+    assert shown(catalog, "Fully translated.") not in html
+
+
+def test_a_complete_catalogue_marks_nothing(client):
+    html = client.get(ARTICLE_URL).get_data(as_text=True)
+    assert "translation-status" not in html
+
+
+@pytest.mark.parametrize("locale", [code for code in LOCALE_CODES if code != "en"])
+def test_shipped_translations_leave_no_english_blocks(client, locale):
+    """Passes once translators have finished every article message of the shipped locales."""
+    for url in (f"/{locale}/", f"/{locale}/articles/{ARTICLE_SLUG}"):
+        html = client.get(url).get_data(as_text=True)
+        assert fallback_texts(html) == set(), url
+        assert 'id="translation-status"' not in html, url

@@ -1,0 +1,205 @@
+"""`flask translate`: extract, update, compile, init, stats and check, on temporary catalogues."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from babel.messages.catalog import Catalog
+
+from app import create_app
+from app.i18n import LOCALES, SiteLocale
+from app.i18n_tools.catalogues import extract_template, load, save
+from tests.conftest import ARTICLE_SLUG, make_test_app
+from tests.i18n_helpers import copy_translations, fallback_texts, rewrite
+
+FIXTURES = Path(__file__).parent / "fixtures" / "catalogues"
+TITLE_CONTEXT = f"{ARTICLE_SLUG}|title"
+
+
+def cli(tmp_path: Path, translations: Path, *args: str, **config: object):
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "INSTANCE_PATH": str(tmp_path / "instance"),
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'cli.db'}",
+            "BABEL_TRANSLATION_DIRECTORIES": str(translations),
+            **config,
+        }
+    )
+    return app.test_cli_runner().invoke(args=["translate", *args])
+
+
+def fixture_dir(tmp_path: Path, **catalogues: str) -> Path:
+    """A translations directory holding the fixture template and the given fixture catalogues."""
+    directory = tmp_path / "translations"
+    directory.mkdir()
+    shutil.copyfile(FIXTURES / "messages.pot", directory / "messages.pot")
+    for catalogue, fixture in catalogues.items():
+        target = directory / catalogue / "LC_MESSAGES" / "messages.po"
+        target.parent.mkdir(parents=True)
+        shutil.copyfile(FIXTURES / fixture, target)
+    return directory
+
+
+def test_extract_writes_every_message_with_context_and_translator_notes(tmp_path):
+    directory = tmp_path / "translations"
+    result = cli(tmp_path, directory, "extract")
+    assert result.exit_code == 0, result.output
+    pot = load(directory / "messages.pot")
+    keys = {(m.id, m.context) for m in pot if m.id}
+    assert keys == {(m.id, m.context) for m in extract_template() if m.id}
+    title = pot.get("Muscle spasms in children", context=TITLE_CONTEXT)
+    assert title.auto_comments and title.locations[0][0].endswith(f"{ARTICLE_SLUG}.yaml")
+    dated = pot.get("Translated from the English version of %(date)s.")
+    assert dated.python_format and dated.auto_comments[0].startswith("%(date)s is a date")
+
+
+def test_update_keeps_translations_marks_changed_source_fuzzy_and_leaves_new_ones_empty(tmp_path):
+    directory = fixture_dir(tmp_path, es="good_es.po")
+    template = load(directory / "messages.pot")
+    changed_block = "Muscle spasms are sudden, involuntary tightenings of a muscle or a group of muscles."
+    context = f"{ARTICLE_SLUG}|overview|symptoms"
+    template.delete("Muscle spasms are involuntary contractions of a group of muscles.", context=context)
+    template.add(changed_block, context=context)
+    template.delete("Thank you, {name}.")
+    template.add("Thank you very much, {name}.")
+    template.add("Contents of this page")  # new, though close to "Contents", which stays
+    template.delete('Read the <a href="/guide">guide</a> <em>first</em>.')
+    save(template, directory / "messages.pot")
+
+    result = cli(tmp_path, directory, "update")
+    assert result.exit_code == 0, result.output
+    catalog = load(directory / "es" / "LC_MESSAGES" / "messages.po")
+
+    kept = catalog.get("Muscle spasms in children", context=TITLE_CONTEXT)
+    assert kept.string == "Espasmos musculares en niños" and not kept.fuzzy
+    assert catalog.get("%(num)d comment").string == ("%(num)d comentario", "%(num)d comentarios")
+    block = catalog.get(changed_block, context=context)
+    assert block.fuzzy and block.string.startswith("Los espasmos musculares son contracciones")
+    # The old English is kept as `#| msgid` so Poedit and Weblate can show what changed.
+    text = (directory / "es" / "LC_MESSAGES" / "messages.po").read_text(encoding="utf-8")
+    previous = "".join(
+        line[3:].removeprefix("msgid ").strip('"') for line in text.splitlines() if line.startswith("#| ")
+    )
+    assert "Muscle spasms are involuntary contractions of a group of muscles." in previous
+    ui = catalog.get("Thank you very much, {name}.")
+    assert ui.fuzzy and ui.string == "Gracias, {name}."
+    new = catalog.get("Contents of this page")
+    assert new.string == "" and not new.fuzzy
+    assert catalog.get("Contents").string == "Contenido"
+    assert catalog.get('Read the <a href="/guide">guide</a> <em>first</em>.') is None
+    assert '#~ msgid "Read the' in (directory / "es" / "LC_MESSAGES" / "messages.po").read_text()
+
+
+def test_compile_leaves_fuzzy_translations_out(tmp_path):
+    directory = fixture_dir(tmp_path, es="fuzzy_es.po")
+    result = cli(tmp_path, directory, "compile")
+    assert result.exit_code == 0, result.output
+    from babel.support import Translations
+
+    translations = Translations.load(str(directory), ["es"])
+    assert translations.gettext("Contents") == "Contents"
+    assert translations.pgettext(TITLE_CONTEXT, "Muscle spasms in children") == "Espasmos musculares en niños"
+
+
+@pytest.mark.parametrize(
+    ("code", "catalogue", "language", "plural_forms"),
+    [
+        ("pt-br", "pt_BR", "pt_BR", "nplurals=2; plural=(n > 1);"),
+        ("de", "de", "de", "nplurals=2; plural=(n != 1);"),
+        ("he", "he", "he", None),
+    ],
+)
+def test_init_writes_language_and_plural_headers(tmp_path, code, catalogue, language, plural_forms):
+    directory = fixture_dir(tmp_path)
+    result = cli(tmp_path, directory, "init", code)
+    assert result.exit_code == 0, result.output
+    text = (directory / catalogue / "LC_MESSAGES" / "messages.po").read_text(encoding="utf-8")
+    assert f'"Language: {language}\\n"' in text
+    if plural_forms:
+        assert f'"Plural-Forms: {plural_forms}\\n"' in text
+    assert "Add this line to LOCALES in app/i18n.py:" in result.output
+    assert (code == "he") == ("right to left" in result.output)
+
+
+def test_init_refuses_an_unknown_language_and_an_existing_catalogue(tmp_path):
+    directory = fixture_dir(tmp_path, es="good_es.po")
+    unknown = cli(tmp_path, directory, "init", "xx-yy")
+    assert unknown.exit_code != 0 and "unknown language code" in unknown.output
+    existing = cli(tmp_path, directory, "init", "es")
+    assert existing.exit_code != 0 and "already exists" in existing.output
+
+
+def test_init_a_new_locale_then_the_site_serves_it_with_english_fallback(database_url, tmp_path):
+    translations = copy_translations(tmp_path / "translations")
+    result = cli(tmp_path, translations, "init", "pt-br")
+    assert result.exit_code == 0, result.output
+    registry_line = result.output.split("Add this line to LOCALES in app/i18n.py:\n", 1)[1].splitlines()[0]
+    new_locale = eval(registry_line.strip().rstrip(","), {"SiteLocale": SiteLocale})  # the printed line is code
+    assert new_locale == SiteLocale("pt-br", "pt-BR", "pt_BR", "ltr", "Português (Brasil)")
+
+    def translate_a_little(catalog: Catalog) -> None:
+        catalog.get("Muscle spasms in children", context=TITLE_CONTEXT).string = "Espasmos musculares em crianças"
+        catalog.get("Contents").string = "Conteúdo"
+
+    rewrite(translations / "pt_BR" / "LC_MESSAGES" / "messages.po", translate_a_little)
+    app = make_test_app(
+        database_url, tmp_path, BABEL_TRANSLATION_DIRECTORIES=str(translations), LOCALES=(*LOCALES, new_locale)
+    )
+    html = app.test_client().get(f"/pt-br/articles/{ARTICLE_SLUG}").get_data(as_text=True)
+    assert '<html lang="pt-BR" dir="ltr"' in html
+    assert '<h1 id="article-title">Espasmos musculares em crianças</h1>' in html
+    assert '<h2 id="contents-heading">Conteúdo</h2>' in html
+    assert "Muscle spasms are involuntary contractions" in " ".join(fallback_texts(html))
+    assert 'id="translation-status"' in html
+    assert 'hreflang="pt-BR"' in html
+
+
+def test_stats_counts_translated_fuzzy_untranslated_per_part_with_review_status(tmp_path):
+    directory = fixture_dir(tmp_path, fr="stats_fr.po", es="good_es.po")
+    (directory / "fr" / "medical-reviews.txt").write_text(f"{ARTICLE_SLUG} 2026-11-20 2026-11-24 Dr Marie Roux\n")
+    (directory / "es" / "medical-reviews.txt").write_text(f"{ARTICLE_SLUG} 2026-01-01 2026-01-05\n")
+    result = cli(tmp_path, directory, "stats")
+    assert result.exit_code == 0, result.output
+    rows = [line.split() for line in result.output.splitlines()]
+    assert rows[0][:6] == ["locale", "part", "translated", "fuzzy", "untranslated", "percent"]
+    assert ["es", "UI", "5", "0", "0", "100%"] in rows
+    assert ["fr", "UI", "2", "1", "2", "40%"] in rows
+    assert ["fr", ARTICLE_SLUG, "1", "0", "1", "50%", "reviewed", "2026-11-24"] in rows
+    es_article = next(row for row in rows if row[:2] == ["es", ARTICLE_SLUG])
+    assert es_article[2:6] == ["2", "0", "0", "100%"] and "outdated" in " ".join(es_article)
+
+
+def test_check_names_file_and_line_of_a_broken_copy(tmp_path):
+    translations = copy_translations(tmp_path / "translations")
+    path = translations / "fr" / "LC_MESSAGES" / "messages.po"
+    catalog = load(path)
+    catalog.get("Contents").string = ""
+    catalog.get("Muscle spasms in children", context=TITLE_CONTEXT).flags.add("fuzzy")
+    save(catalog, path)
+    line_of = {
+        msgid: load(path).get(msgid, context=ctx).lineno
+        for msgid, ctx in [("Contents", None), ("Muscle spasms in children", TITLE_CONTEXT)]
+    }
+    result = cli(tmp_path, translations, "check")
+    assert result.exit_code == 1
+    assert f'fr/LC_MESSAGES/messages.po:{line_of["Contents"]}: untranslated: "Contents"' in result.output
+    assert f"fr/LC_MESSAGES/messages.po:{line_of['Muscle spasms in children']}: fuzzy" in result.output
+
+
+def test_check_fails_when_a_registered_locale_has_no_catalogue(tmp_path):
+    translations = copy_translations(tmp_path / "translations")
+    extra = SiteLocale("de", "de", "de", "ltr", "Deutsch")
+    result = cli(tmp_path, translations, "check", LOCALES=(*LOCALES, extra))
+    assert result.exit_code == 1
+    assert "de/LC_MESSAGES/messages.po:0: missing for a locale registered in app/i18n.py" in result.output
+
+
+def test_shipped_catalogues_pass_check(tmp_path):
+    """CI refuses a broken or stale catalogue: this runs `flask translate check` on translations/."""
+    app = create_app({"TESTING": True, "SECRET_KEY": "test", "INSTANCE_PATH": str(tmp_path / "instance")})
+    result = app.test_cli_runner().invoke(args=["translate", "check"])
+    assert result.exit_code == 0, result.output

@@ -64,4 +64,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(articles_bp)
     app.register_blueprint(comments_bp)
     app.register_blueprint(moderation_bp)
+    from app.newsletter.routes import bp as newsletter_bp
+
+    app.register_blueprint(newsletter_bp)
     register_commands(app)

@@ -11,3 +11,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(translate.translate)
     app.cli.add_command(comments.comments)
     app.cli.add_command(moderators.moderators)
+    from app.cli import newsletter, subscribers
+
+    app.cli.add_command(newsletter.newsletter)
+    app.cli.add_command(subscribers.subscribers)

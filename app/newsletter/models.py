@@ -41,8 +41,10 @@ class Subscriber(db.Model):
 
 class MailStatus(enum.StrEnum):
     QUEUED = "queued"
+    SENDING = "sending"  # claimed by a sender; if it stays here the outcome is unknown: never resent
     SENT = "sent"
-    FAILED = "failed"  # gave up after the last attempt
+    FAILED = "failed"  # gave up after the last attempt, or the address was refused
+    CANCELLED = "cancelled"  # the subscriber left (or confirmed) before it went out
 
 
 class OutboxMail(db.Model):

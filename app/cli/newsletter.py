@@ -1,0 +1,85 @@
+"""`flask newsletter send SLUG` announces an article; `flask newsletter drain` sends due mail."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+
+from app.content import article_by_slug
+from app.extensions import db
+from app.newsletter import outbox, service
+from app.newsletter.mail import subscriber_locale
+from app.newsletter.models import OutboxMail
+
+
+@click.group()
+def newsletter() -> None:
+    """Newsletter mailings and the mail outbox."""
+
+
+def _report_line(report: outbox.DeliveryReport) -> str:
+    return f"sent {report.sent}, to retry {report.retrying}, failed {report.failed}, cancelled {report.cancelled}"
+
+
+@newsletter.command("send")
+@click.argument("slug")
+@click.option("--dry-run", is_flag=True, help="Show who would get which mail; send and record nothing.")
+@click.option("--rate", type=float, default=None, help="Mails per second (default: NEWSLETTER_SEND_RATE).")
+def send(slug: str, dry_run: bool, rate: float | None) -> None:
+    """Announce the article SLUG to every confirmed subscriber, in their language.
+
+    Each subscriber gets at most one mail per article, ever: run it again after an
+    interruption and it carries on with those who have not had theirs.
+    """
+    article = article_by_slug(slug)
+    if article is None:
+        raise click.ClickException(f"No article with the slug {slug!r}.")
+    rate = current_app.config["NEWSLETTER_SEND_RATE"] if rate is None else rate
+    subscribers = service.active_subscribers()
+
+    if dry_run:
+        to_send = 0
+        for subscriber in subscribers:
+            existing = outbox.find_mail(service.announcement_key(article, subscriber))
+            state = f"already {existing.status}" if existing is not None else "would send"
+            to_send += existing is None
+            click.echo(f"{subscriber.email}\t{subscriber_locale(subscriber).code}\t{state}")
+        click.echo(f"Dry run: {to_send} of {len(subscribers)} confirmed subscribers would get {slug!r}.")
+        return
+
+    queued = 0
+    for subscriber in subscribers:
+        if service.queue_announcement(article, subscriber) is not None:
+            queued += 1
+            db.session.commit()  # one by one: a crash here leaves a consistent queue
+    prefix = f"announce:{slug}:"
+    # This run's own mailing: retried now even where a back-off would make it wait.
+    mail_ids = outbox.due_mail_ids(dedupe_prefix=prefix, include_waiting=True)
+    click.echo(f"Queued {queued} new mails; sending {len(mail_ids)} at up to {rate:g} per second.")
+
+    total = len(mail_ids)
+
+    def progress(mail: OutboxMail, report: outbox.DeliveryReport) -> None:
+        if report.handled % 10 == 0 or report.handled == total:
+            click.echo(f"  {report.handled}/{total}: {_report_line(report)}")
+
+    report = outbox.deliver(mail_ids, rate=rate, on_progress=progress)
+    click.echo(f"Done: {_report_line(report)}.")
+    if interrupted := outbox.interrupted_mail_count(prefix):
+        click.echo(
+            f"{interrupted} mails were cut off while being sent in an earlier run; they are not "
+            "resent, because the server may have delivered them.",
+        )
+    if report.stopped_early:
+        raise click.ClickException("The mail server could not be reached; run the command again later.")
+    if report.retrying or report.failed:
+        raise click.ClickException("Some mails were not sent; see the log. Run the command again later.")
+
+
+@newsletter.command("drain")
+def drain() -> None:
+    """Send every queued mail that is due (retries use back-off). Run it from cron."""
+    report = outbox.deliver_due(rate=current_app.config["NEWSLETTER_SEND_RATE"])
+    click.echo(f"Outbox: {_report_line(report)}.")
+    if interrupted := outbox.interrupted_mail_count():
+        click.echo(f"{interrupted} mails were cut off while being sent; they are not resent.")

@@ -1,0 +1,195 @@
+"""The one mail sender: renders localised mails and hands them to SMTP (or the log, offline)."""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import ssl
+import time
+from dataclasses import dataclass, field
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid, parseaddr
+from urllib.parse import urlsplit
+
+from email_validator import EmailNotValidError
+from flask import current_app, render_template
+from flask_babel import force_locale
+
+from app.i18n import SOURCE_LOCALE, SiteLocale, find_locale
+from app.newsletter.forms import normalise_email
+from app.newsletter.models import OutboxMail, Subscriber
+from app.timeutil import utcnow
+
+logger = logging.getLogger(__name__)
+
+ONE_CLICK = "List-Unsubscribe=One-Click"
+SMTP_TIMEOUT = 20  # seconds
+IDLE_CHECK_AFTER = 15  # seconds a connection may idle before it is checked with NOOP
+
+
+class UnsafeAddress(ValueError):
+    """An address that must never reach SMTP (fails validation, or carries CR/LF)."""
+
+
+def mask_address(address: str) -> str:
+    """`jane.doe@example.org` -> `j***@e***.org`: enough to tell mails apart in a log, no more."""
+    local, _, domain = address.rpartition("@")
+    if not local:
+        return "***"
+    host, dot, tld = domain.rpartition(".")
+    masked_domain = f"{host[:1]}***{dot}{tld}" if host else f"{domain[:1]}***"
+    return f"{local[:1]}***@{masked_domain}"
+
+
+def subscriber_locale(subscriber: Subscriber) -> SiteLocale:
+    return find_locale(subscriber.locale) or SOURCE_LOCALE
+
+
+def external_url(endpoint: str, **values: object) -> str:
+    """An absolute link for a mail, from SITE_URL (mails are built outside any request)."""
+    adapter = current_app.url_map.bind(urlsplit(current_app.config["SITE_URL"]).netloc or "localhost")
+    return current_app.config["SITE_URL"] + adapter.build(endpoint, values)
+
+
+@dataclass(frozen=True)
+class RenderedMail:
+    subject: str
+    text: str
+    html: str
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def render_mail(
+    kind: str,
+    subscriber: Subscriber,
+    subject: object,
+    *,
+    unsubscribe_url: str | None = None,
+    **context: object,
+) -> RenderedMail:
+    """Render templates/newsletter/mail/<kind>.txt and .html in the subscriber's language.
+
+    `subject` is a lazy catalogue message, translated here under the subscriber's locale.
+    Mails hold only catalogue text, article text from the catalogues, and links.
+    """
+    site_locale = subscriber_locale(subscriber)
+    with force_locale(site_locale.catalogue):
+        translated_subject = str(subject)
+        values = {
+            "mail_locale": site_locale,
+            "subject": translated_subject,
+            "unsubscribe_url": unsubscribe_url,
+            **context,
+        }
+        text = render_template(f"newsletter/mail/{kind}.txt", **values)
+        html = render_template(f"newsletter/mail/{kind}.html", **values)
+    headers = {"Content-Language": site_locale.lang}
+    if unsubscribe_url:
+        headers["List-Unsubscribe"] = f"<{unsubscribe_url}>"
+        headers["List-Unsubscribe-Post"] = ONE_CLICK
+    return RenderedMail(translated_subject, text, html, headers)
+
+
+def safe_recipient(address: str) -> str:
+    """Re-check an address right before it is used as a recipient."""
+    if any(char in address for char in "\r\n\0"):
+        raise UnsafeAddress("control characters in address")
+    try:
+        normalised = normalise_email(address)
+    except EmailNotValidError as error:
+        raise UnsafeAddress(str(error)) from error
+    if normalised != address:
+        raise UnsafeAddress("address is not in normalised form")
+    return address
+
+
+def build_message(mail: OutboxMail) -> EmailMessage:
+    """A multipart/alternative mail (text, then HTML) with headers set through the header registry."""
+    recipient = safe_recipient(mail.to_address)
+    config = current_app.config
+    message = EmailMessage()
+    sender_name, sender_address = parseaddr(config["MAIL_DEFAULT_SENDER"])
+    sender = Address(display_name=sender_name, addr_spec=sender_address)
+    message["From"] = sender
+    message["To"] = Address(addr_spec=recipient)
+    message["Subject"] = mail.subject
+    message["Date"] = format_datetime(utcnow())
+    message["Message-ID"] = make_msgid(idstring=f"outbox{mail.id}", domain=sender.domain or None)
+    message.set_content(mail.text_body)
+    message.add_alternative(mail.html_body, subtype="html")
+    # After the body: set_content() clears Content-* headers such as Content-Language.
+    for name, value in (mail.headers or {}).items():
+        message[name] = value
+    return message
+
+
+class Transport:
+    """Sends messages over one SMTP connection (opened on first use), or logs them offline."""
+
+    def __init__(self) -> None:
+        config = current_app.config
+        self.server: str = config["MAIL_SERVER"]
+        self.port: int = int(config["MAIL_PORT"])
+        self.use_tls: bool = bool(config["MAIL_USE_TLS"])
+        self.username: str = config["MAIL_USERNAME"]
+        self.password: str = config["MAIL_PASSWORD"]
+        self._smtp: smtplib.SMTP | None = None
+        self._last_used = 0.0
+
+    def __enter__(self) -> Transport:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _connect(self) -> smtplib.SMTP:
+        smtp = smtplib.SMTP(self.server, self.port, timeout=SMTP_TIMEOUT)
+        try:
+            if self.use_tls:
+                smtp.starttls(context=ssl.create_default_context())
+            if self.username:
+                smtp.login(self.username, self.password)
+        except BaseException:
+            smtp.close()
+            raise
+        return smtp
+
+    def send(self, message: EmailMessage, recipient: str) -> None:
+        """Raises smtplib.SMTPException or OSError when the mail was not accepted."""
+        recipient = safe_recipient(recipient)
+        if not self.server:
+            logger.info(
+                "MAIL_SERVER is not set; mail to %s not sent, logged instead.\nSubject: %s\n\n%s",
+                mask_address(recipient),
+                message["Subject"],
+                message.get_body(("plain",)).get_content(),
+            )
+            return
+        smtp = self._connection()
+        envelope_sender = message["From"].addresses[0].addr_spec
+        # Recipients come only from our validated address, never from headers. No retry here:
+        # a failure after DATA may mean the mail went out, and nobody gets a mail twice.
+        smtp.send_message(message, from_addr=envelope_sender, to_addrs=[recipient])
+        self._last_used = time.monotonic()
+
+    def _connection(self) -> smtplib.SMTP:
+        """The open connection; one idle for a while is checked first (servers drop them)."""
+        if self._smtp is not None and time.monotonic() - self._last_used > IDLE_CHECK_AFTER:
+            try:
+                self._smtp.noop()
+            except (smtplib.SMTPException, OSError):
+                self._smtp.close()
+                self._smtp = None
+        if self._smtp is None:
+            self._smtp = self._connect()
+            self._last_used = time.monotonic()
+        return self._smtp
+
+    def close(self) -> None:
+        if self._smtp is not None:
+            try:
+                self._smtp.quit()
+            except (smtplib.SMTPException, OSError):
+                self._smtp.close()
+            self._smtp = None

@@ -1,0 +1,239 @@
+"""The mail outbox: every mail is queued under a unique key, claimed, sent once, retried with back-off."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import smtplib
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from flask import Flask, Response, current_app
+from sqlalchemy import select, update
+
+from app.extensions import db
+from app.newsletter.mail import RenderedMail, Transport, UnsafeAddress, build_message, mask_address
+from app.newsletter.models import MailStatus, OutboxMail, Subscriber, SubscriberStatus
+from app.timeutil import utcnow
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 10  # with the back-off below: about a day and a half of retrying
+FIRST_RETRY = 60  # seconds; doubles with each attempt
+LONGEST_WAIT = 6 * 3600  # seconds
+CLAIM_LEASE = dt.timedelta(minutes=15)  # a row still "sending" after this was interrupted mid-send
+
+# Which subscriber state each kind of mail still makes sense for when it is about to go out.
+WANTED_STATUS = {
+    "confirm": SubscriberStatus.PENDING,
+    "welcome": SubscriberStatus.ACTIVE,
+    "announcement": SubscriberStatus.ACTIVE,
+}
+
+
+def retry_delay(attempts: int) -> dt.timedelta:
+    return dt.timedelta(seconds=min(FIRST_RETRY * 2 ** max(attempts - 1, 0), LONGEST_WAIT))
+
+
+def find_mail(dedupe_key: str) -> OutboxMail | None:
+    return db.session.execute(select(OutboxMail).where(OutboxMail.dedupe_key == dedupe_key)).scalar_one_or_none()
+
+
+def enqueue(dedupe_key: str, kind: str, subscriber: Subscriber, mail: RenderedMail) -> OutboxMail | None:
+    """Queue a mail unless one with this key exists (then None). The caller commits; a
+    concurrent duplicate fails the commit on the unique key, and the caller rolls back."""
+    if find_mail(dedupe_key) is not None:
+        return None
+    row = OutboxMail(
+        dedupe_key=dedupe_key,
+        kind=kind,
+        subscriber_id=subscriber.id,
+        to_address=subscriber.email,
+        subject=mail.subject,
+        text_body=mail.text,
+        html_body=mail.html,
+        headers=dict(mail.headers),
+        status=MailStatus.QUEUED,
+        attempts=0,
+        next_attempt_at=utcnow(),
+        last_error="",
+    )
+    db.session.add(row)
+    return row
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+    cancelled: int = 0
+    stopped_early: bool = False  # the SMTP server could not be reached: the rest stay queued
+
+    @property
+    def handled(self) -> int:
+        return self.sent + self.retrying + self.failed + self.cancelled
+
+
+def due_mail_ids(
+    *, dedupe_prefix: str | None = None, kinds: Iterable[str] = (), include_waiting: bool = False
+) -> list[int]:
+    query = select(OutboxMail.id).where(OutboxMail.status == MailStatus.QUEUED).order_by(OutboxMail.id)
+    if not include_waiting:
+        query = query.where(OutboxMail.next_attempt_at <= utcnow())
+    if dedupe_prefix:
+        query = query.where(OutboxMail.dedupe_key.startswith(dedupe_prefix, autoescape=True))
+    if kinds := list(kinds):
+        query = query.where(OutboxMail.kind.in_(kinds))
+    return list(db.session.execute(query).scalars())
+
+
+def interrupted_mail_count(dedupe_prefix: str | None = None) -> int:
+    """Mails whose sending was cut off: the server may have them, so they are never resent."""
+    query = select(OutboxMail.id).where(OutboxMail.status == MailStatus.SENDING, OutboxMail.next_attempt_at < utcnow())
+    if dedupe_prefix:
+        query = query.where(OutboxMail.dedupe_key.startswith(dedupe_prefix, autoescape=True))
+    return len(db.session.execute(query).all())
+
+
+def _claim(mail_id: int) -> OutboxMail | None:
+    """Mark a queued mail as being sent; only one worker or process can win it."""
+    now = utcnow()
+    claimed = db.session.execute(
+        update(OutboxMail)
+        .where(OutboxMail.id == mail_id, OutboxMail.status == MailStatus.QUEUED)
+        .values(status=MailStatus.SENDING, attempts=OutboxMail.attempts + 1, next_attempt_at=now + CLAIM_LEASE)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    if claimed != 1:
+        return None
+    return db.session.get(OutboxMail, mail_id, populate_existing=True)
+
+
+def _still_wanted(mail: OutboxMail) -> bool:
+    wanted = WANTED_STATUS.get(mail.kind)
+    if wanted is None or mail.subscriber_id is None:
+        return True
+    subscriber = db.session.get(Subscriber, mail.subscriber_id)
+    return subscriber is not None and subscriber.status == wanted and subscriber.email == mail.to_address
+
+
+def _finish(mail: OutboxMail, status: MailStatus, error: str = "") -> None:
+    mail.status = status
+    mail.last_error = error[:500]
+    if status == MailStatus.SENT:
+        mail.sent_at = utcnow()
+    elif status == MailStatus.QUEUED:
+        mail.next_attempt_at = utcnow() + retry_delay(mail.attempts)
+    db.session.commit()
+
+
+def _describe(error: BaseException) -> str:
+    """An error message for the outbox and the log, with any address masked."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return "recipient refused: " + "; ".join(
+            f"{code} {reply.decode(errors='replace')}" for code, reply in error.recipients.values()
+        )
+    if isinstance(error, smtplib.SMTPResponseException):
+        return f"{type(error).__name__}: {error.smtp_code} {error.smtp_error.decode(errors='replace')}"
+    return f"{type(error).__name__}: {error}"
+
+
+def _is_permanent(error: BaseException) -> bool:
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in error.recipients.values())
+    return isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500
+
+
+def _is_outage(error: BaseException) -> bool:
+    return isinstance(
+        error, (smtplib.SMTPConnectError, smtplib.SMTPServerDisconnected, ConnectionError, TimeoutError)
+    ) or (isinstance(error, OSError) and not isinstance(error, smtplib.SMTPException))
+
+
+def deliver(
+    mail_ids: Iterable[int],
+    *,
+    rate: float = 0,
+    on_progress: Callable[[OutboxMail, DeliveryReport], None] | None = None,
+) -> DeliveryReport:
+    """Send the given queued mails, at most `rate` per second (0: no limit).
+
+    Each mail is claimed and committed before it is handed to SMTP and marked sent right after,
+    so an interrupted run resumes where it stopped and nobody is sent a mail twice.
+    """
+    report = DeliveryReport()
+    interval = 1.0 / rate if rate and rate > 0 else 0.0
+    last_send: float | None = None
+    with Transport() as transport:
+        for mail_id in mail_ids:
+            mail = _claim(mail_id)
+            if mail is None:
+                continue  # another worker has it, or it is no longer queued
+            if not _still_wanted(mail):
+                _finish(mail, MailStatus.CANCELLED, "subscriber status changed before sending")
+                report.cancelled += 1
+                continue
+            if interval and last_send is not None:
+                wait = interval - (time.monotonic() - last_send)
+                if wait > 0:
+                    time.sleep(wait)
+            last_send = time.monotonic()
+            try:
+                transport.send(build_message(mail), mail.to_address)
+            except UnsafeAddress as error:
+                _finish(mail, MailStatus.FAILED, f"unsafe address: {error}")
+                report.failed += 1
+                logger.warning("Outbox mail %s refused before sending: unsafe address", mail.id)
+            except (smtplib.SMTPException, OSError) as error:
+                detail = _describe(error)
+                permanent = _is_permanent(error) or mail.attempts >= MAX_ATTEMPTS
+                _finish(mail, MailStatus.FAILED if permanent else MailStatus.QUEUED, detail)
+                if permanent:
+                    report.failed += 1
+                else:
+                    report.retrying += 1
+                logger.warning(
+                    "Mail %s (%s) to %s not sent, attempt %s: %s%s",
+                    mail.id,
+                    mail.kind,
+                    mask_address(mail.to_address),
+                    mail.attempts,
+                    detail,
+                    "; giving up" if permanent else "; will retry",
+                )
+                if _is_outage(error):
+                    report.stopped_early = True
+                    break
+            else:
+                _finish(mail, MailStatus.SENT)
+                report.sent += 1
+            if on_progress is not None:
+                on_progress(mail, report)
+    return report
+
+
+def deliver_due(*, rate: float = 0) -> DeliveryReport:
+    """Send every mail whose (next) attempt is due: `flask newsletter drain`, e.g. from cron."""
+    return deliver(due_mail_ids(), rate=rate)
+
+
+def deliver_after_response(response: Response, mail_ids: list[int]) -> Response:
+    """Send these mails once the reader has their answer: a slow or absent SMTP server never
+    delays a page, and the page looks and takes the same whether or not a mail was sent."""
+    if not mail_ids:
+        return response
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+
+    def send_now() -> None:
+        with app.app_context():
+            try:
+                deliver(mail_ids)
+            except Exception:  # the mail stays queued for the next drain; log without addresses
+                logger.exception("Sending queued mails %s failed", mail_ids)
+                db.session.rollback()
+
+    response.call_on_close(send_now)
+    return response

@@ -1,0 +1,131 @@
+"""Thin views: subscribe, confirm (GET shows a button, POST confirms), unsubscribe (incl. one-click)."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+
+from app.extensions import csrf, limiter
+from app.i18n import SiteLocale, find_locale
+from app.newsletter import service
+from app.newsletter.forms import ActionForm, SubscribeForm, consent_wording
+from app.newsletter.outbox import deliver_after_response
+from app.newsletter.tokens import read_confirm_token, read_unsubscribe_token
+
+bp = Blueprint("newsletter", __name__)
+
+
+@bp.record_once
+def _setup(state) -> None:
+    state.app.jinja_env.globals["consent_wording"] = consent_wording
+    if not state.app.config.get("MAIL_SERVER"):
+        # Offline (`make run`), mails are written to the log: make sure that shows up.
+        mail_logger = logging.getLogger("app.newsletter.mail")
+        if mail_logger.level == logging.NOTSET:
+            mail_logger.setLevel(logging.INFO)
+
+
+# A source page is a path on this site, e.g. "/es/articles/muscle-spasms-in-children".
+SOURCE_PAGE = re.compile(r"/[a-z-]{2,20}/[a-z0-9/-]{0,250}")
+
+
+def _locale_or_404(code: str) -> SiteLocale:
+    site_locale = find_locale(code)
+    if site_locale is None or site_locale.code != code:
+        abort(404)
+    return site_locale
+
+
+def _source_page(submitted: str | None, fallback: str) -> str:
+    return submitted if submitted and SOURCE_PAGE.fullmatch(submitted) else fallback
+
+
+@bp.route("/<locale>/subscribe", methods=["GET", "POST"])
+@limiter.limit("10/minute;50/day", methods=["POST"])
+def subscribe(locale: str):
+    site_locale = _locale_or_404(locale)
+    here = url_for("newsletter.subscribe", locale=site_locale.code)
+    form = SubscribeForm()
+    if request.method == "GET":
+        form.source.data = here
+        return render_template("newsletter/subscribe.html", form=form)
+    if not form.validate():
+        return render_template("newsletter/subscribe.html", form=form, page_has_errors=True), 422
+    answer = redirect(url_for("newsletter.check_inbox", locale=site_locale.code), code=303)
+    if form.is_bot:
+        return answer  # a filled honeypot gets the same answer and nothing else
+    mail_ids = service.subscribe(
+        form.email.data,
+        locale=site_locale.code,
+        consent_text=consent_wording(),
+        source_page=_source_page(form.source.data, here),
+    )
+    return deliver_after_response(answer, mail_ids)
+
+
+@bp.get("/<locale>/subscribe/check-your-inbox")
+def check_inbox(locale: str):
+    _locale_or_404(locale)
+    return render_template("newsletter/check_inbox.html")
+
+
+@bp.route("/<locale>/subscribe/confirm/<token>", methods=["GET", "POST"])
+@csrf.exempt  # checked below, after the link itself: a broken link is explained first
+@limiter.limit("20/minute", methods=["POST"])
+def confirm(locale: str, token: str):
+    site_locale = _locale_or_404(locale)
+    found = read_confirm_token(token)
+    form = ActionForm()
+    if request.method == "POST" and (found.valid or found.expired) and not form.validate():
+        raise CSRFError(_("The form has expired."))
+    if found.expired:
+        if request.method == "POST":
+            mail_ids = service.request_fresh_confirmation(found)
+            answer = redirect(url_for("newsletter.check_inbox", locale=site_locale.code), code=303)
+            return deliver_after_response(answer, mail_ids)
+        return render_template("newsletter/link_problem.html", problem="expired", form=form), 410
+    if not found.valid:
+        return render_template("newsletter/link_problem.html", problem="invalid"), 400
+    if request.method == "GET":
+        return render_template("newsletter/confirm.html", form=form)
+    outcome, mail_ids = service.confirm(found)
+    if outcome is service.ConfirmOutcome.NOT_PENDING:
+        return render_template("newsletter/link_problem.html", problem="used"), 409
+    answer = redirect(url_for("newsletter.confirmed", locale=site_locale.code), code=303)
+    return deliver_after_response(answer, mail_ids)
+
+
+@bp.get("/<locale>/subscribe/confirmed")
+def confirmed(locale: str):
+    _locale_or_404(locale)
+    return render_template("newsletter/confirmed.html")
+
+
+@bp.route("/<locale>/unsubscribe/<token>", methods=["GET", "POST"])
+@csrf.exempt  # RFC 8058 one-click POSTs come from mail providers, with no cookie or token
+@limiter.limit("20/minute", methods=["POST"])
+def unsubscribe(locale: str, token: str):
+    site_locale = _locale_or_404(locale)
+    found = read_unsubscribe_token(token)
+    if not found.valid:
+        return render_template("newsletter/link_problem.html", problem="invalid"), 400
+    form = ActionForm()
+    if request.method == "GET":
+        return render_template("newsletter/unsubscribe.html", form=form)
+    if request.form.get("List-Unsubscribe") == "One-Click":
+        service.unsubscribe(found)
+        return render_template("newsletter/unsubscribed.html")
+    if not form.validate():
+        raise CSRFError(_("The form has expired."))
+    service.unsubscribe(found)
+    return redirect(url_for("newsletter.unsubscribed", locale=site_locale.code), code=303)
+
+
+@bp.get("/<locale>/unsubscribed")
+def unsubscribed(locale: str):
+    _locale_or_404(locale)
+    return render_template("newsletter/unsubscribed.html")

@@ -1,0 +1,260 @@
+"""Subscribing, confirming and leaving: the rules of DESIGN §6, apart from any request."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from app.content import Article
+from app.content.rendering import translate_message
+from app.extensions import db
+from app.i18n import SOURCE_LOCALE
+from app.newsletter import outbox
+from app.newsletter.mail import external_url, render_mail, subscriber_locale
+from app.newsletter.models import MailStatus, OutboxMail, Subscriber, SubscriberStatus
+from app.newsletter.tokens import TokenResult, confirm_token, unsubscribe_token
+from app.timeutil import utcnow
+
+CONFIRMATION_INTERVAL = dt.timedelta(days=1)  # at most one confirmation mail per address per day
+
+# Subjects are catalogue messages, translated when each mail is rendered in the subscriber's locale.
+# Translators: subject of the mail that asks someone to confirm their newsletter subscription.
+CONFIRM_SUBJECT = _l("Confirm your subscription to Child Health Guide")
+# Translators: subject of the mail sent once a newsletter subscription is confirmed.
+WELCOME_SUBJECT = _l("Welcome to the Child Health Guide newsletter")
+# Translators: subject of the mail announcing a new or updated article to subscribers.
+ANNOUNCEMENT_SUBJECT = _l("New on Child Health Guide")
+
+
+def find_subscriber(email: str) -> Subscriber | None:
+    return db.session.execute(
+        select(Subscriber).where(func.lower(Subscriber.email) == email.lower())
+    ).scalar_one_or_none()
+
+
+def subscriber_for(token: TokenResult) -> Subscriber | None:
+    """The subscriber a genuine token was made for, if they still exist."""
+    if token.subscriber_id is None:
+        return None
+    subscriber = db.session.get(Subscriber, token.subscriber_id)
+    return subscriber if token.matches(subscriber) else None
+
+
+# --- queueing the three kinds of mail -------------------------------------------------------
+
+
+def queue_confirmation(subscriber: Subscriber, *, now: dt.datetime | None = None) -> OutboxMail | None:
+    """Queue a confirmation mail, unless one was queued for this address in the last day."""
+    now = now or utcnow()
+    last = subscriber.confirmation_sent_at
+    if last is not None and now - last < CONFIRMATION_INTERVAL:
+        return None
+    locale = subscriber_locale(subscriber)
+    confirm_url = external_url("newsletter.confirm", locale=locale.code, token=confirm_token(subscriber))
+    rendered = render_mail("confirm", subscriber, CONFIRM_SUBJECT, confirm_url=confirm_url)
+    mail = outbox.enqueue(f"confirm:{subscriber.id}:{now:%Y-%m-%d}", "confirm", subscriber, rendered)
+    if mail is not None:
+        subscriber.confirmation_sent_at = now
+    return mail
+
+
+def _unsubscribe_url(subscriber: Subscriber) -> str:
+    locale = subscriber_locale(subscriber)
+    return external_url("newsletter.unsubscribe", locale=locale.code, token=unsubscribe_token(subscriber))
+
+
+def queue_welcome(subscriber: Subscriber) -> OutboxMail | None:
+    assert subscriber.confirmed_at is not None
+    locale = subscriber_locale(subscriber)
+    rendered = render_mail(
+        "welcome",
+        subscriber,
+        WELCOME_SUBJECT,
+        unsubscribe_url=_unsubscribe_url(subscriber),
+        home_url=external_url("articles.home", locale=locale.code),
+    )
+    key = f"welcome:{subscriber.id}:{int(subscriber.confirmed_at.timestamp())}"
+    return outbox.enqueue(key, "welcome", subscriber, rendered)
+
+
+def announcement_key(article: Article, subscriber: Subscriber) -> str:
+    return f"announce:{article.slug}:{subscriber.id}"
+
+
+def queue_announcement(article: Article, subscriber: Subscriber) -> OutboxMail | None:
+    """One announcement per article per subscriber, ever: a rerun finds the key and skips."""
+    locale = subscriber_locale(subscriber)
+    with force_locale(locale.catalogue):
+        is_source = locale.code == SOURCE_LOCALE.code
+        title = translate_message(article.title, source_locale=is_source)
+        summary = translate_message(article.summary, source_locale=is_source)
+    rendered = render_mail(
+        "announcement",
+        subscriber,
+        ANNOUNCEMENT_SUBJECT,
+        unsubscribe_url=_unsubscribe_url(subscriber),
+        title=title,
+        summary=summary,
+        article_url=external_url("articles.article", locale=locale.code, slug=article.slug),
+    )
+    return outbox.enqueue(announcement_key(article, subscriber), "announcement", subscriber, rendered)
+
+
+# --- what readers do ---------------------------------------------------------------------------
+
+
+def subscribe(email: str, *, locale: str, consent_text: str, source_page: str) -> list[int]:
+    """Record a request to subscribe; returns the ids of mails to send now.
+
+    The caller answers the same whatever happens here, so nobody learns who is subscribed.
+    A confirmed subscriber is left as they are; anyone else (new, pending, left) is pending
+    until they confirm, with at most one confirmation mail a day.
+    """
+    now = utcnow()
+    subscriber = find_subscriber(email)
+    if subscriber is not None and subscriber.status == SubscriberStatus.ACTIVE:
+        return []
+    if subscriber is None:
+        subscriber = Subscriber(email=email, status=SubscriberStatus.PENDING)
+        db.session.add(subscriber)
+    subscriber.status = SubscriberStatus.PENDING
+    subscriber.locale = locale
+    subscriber.consent_text = consent_text
+    subscriber.source_page = source_page[:300]
+    subscriber.consented_at = now
+    try:
+        db.session.flush()  # the id goes into the token
+        mail = queue_confirmation(subscriber, now=now)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()  # the same address at the same moment: the other request won
+        return []
+    return [mail.id] if mail is not None else []
+
+
+class ConfirmOutcome(enum.Enum):
+    CONFIRMED = "confirmed"  # now (or already) active
+    NOT_PENDING = "not-pending"  # left or deleted since: the link no longer applies
+
+
+def confirm(token: TokenResult) -> tuple[ConfirmOutcome, list[int]]:
+    """Pending -> active, with a welcome mail. Replaying the link later changes nothing."""
+    subscriber = subscriber_for(token)
+    if subscriber is None:
+        return ConfirmOutcome.NOT_PENDING, []
+    if subscriber.status == SubscriberStatus.ACTIVE:
+        return ConfirmOutcome.CONFIRMED, []
+    if subscriber.status != SubscriberStatus.PENDING:
+        return ConfirmOutcome.NOT_PENDING, []
+    subscriber.status = SubscriberStatus.ACTIVE
+    subscriber.confirmed_at = utcnow()
+    subscriber.unsubscribed_at = None
+    mail = queue_welcome(subscriber)
+    db.session.commit()
+    return ConfirmOutcome.CONFIRMED, [mail.id] if mail is not None else []
+
+
+def request_fresh_confirmation(token: TokenResult) -> list[int]:
+    """From an expired link's page: a new mail, if the person is still pending (once a day)."""
+    subscriber = subscriber_for(token)
+    if subscriber is None or subscriber.status != SubscriberStatus.PENDING:
+        return []
+    mail = queue_confirmation(subscriber)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return []
+    return [mail.id] if mail is not None else []
+
+
+def unsubscribe(token: TokenResult) -> None:
+    """Immediate and idempotent: leaving twice, or after being deleted, is still 'you have left'."""
+    subscriber = subscriber_for(token)
+    if subscriber is None or subscriber.status == SubscriberStatus.UNSUBSCRIBED:
+        return
+    subscriber.status = SubscriberStatus.UNSUBSCRIBED
+    subscriber.unsubscribed_at = utcnow()
+    # Nothing queued for them goes out any more.
+    db.session.execute(
+        update(OutboxMail)
+        .where(OutboxMail.subscriber_id == subscriber.id, OutboxMail.status == MailStatus.QUEUED)
+        .values(status=MailStatus.CANCELLED, last_error="subscriber left")
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+
+
+# --- what operators do -------------------------------------------------------------------------
+
+
+def all_subscribers() -> list[Subscriber]:
+    return list(db.session.execute(select(Subscriber).order_by(Subscriber.id)).scalars())
+
+
+def active_subscribers() -> list[Subscriber]:
+    query = select(Subscriber).where(Subscriber.status == SubscriberStatus.ACTIVE).order_by(Subscriber.id)
+    return list(db.session.execute(query).scalars())
+
+
+def delete_subscriber(email: str) -> bool:
+    """Erase a person: their record and every mail queued or sent to them."""
+    subscriber = find_subscriber(email)
+    if subscriber is None:
+        return False
+    db.session.execute(delete(OutboxMail).where(OutboxMail.subscriber_id == subscriber.id))
+    db.session.execute(delete(OutboxMail).where(func.lower(OutboxMail.to_address) == subscriber.email.lower()))
+    db.session.delete(subscriber)
+    db.session.commit()
+    return True
+
+
+def requeue_pending_confirmations() -> list[int]:
+    """For `subscribers resend-pending`: every pending person whose confirmation mail never
+    went out gets it now (a fresh link, the same logical mail: still one per day at most)."""
+    ids: list[int] = []
+    now = utcnow()
+    for subscriber in db.session.execute(
+        select(Subscriber).where(Subscriber.status == SubscriberStatus.PENDING).order_by(Subscriber.id)
+    ).scalars():
+        unsent = (
+            db.session.execute(
+                select(OutboxMail).where(
+                    OutboxMail.subscriber_id == subscriber.id,
+                    OutboxMail.kind == "confirm",
+                    OutboxMail.status.in_([MailStatus.QUEUED, MailStatus.FAILED]),
+                )
+            )
+            .scalars()
+            .all()
+        )
+        delivered = db.session.execute(
+            select(OutboxMail.id).where(
+                OutboxMail.subscriber_id == subscriber.id,
+                OutboxMail.kind == "confirm",
+                OutboxMail.status.in_([MailStatus.SENT, MailStatus.SENDING]),
+            )
+        ).first()
+        if delivered is not None and not unsent:
+            continue
+        if unsent:
+            mail = unsent[-1]
+            # Re-render so the link is fresh: an outage may have outlasted the old one.
+            locale = subscriber_locale(subscriber)
+            url = external_url("newsletter.confirm", locale=locale.code, token=confirm_token(subscriber))
+            rendered = render_mail("confirm", subscriber, CONFIRM_SUBJECT, confirm_url=url)
+            mail.subject, mail.text_body, mail.html_body = rendered.subject, rendered.text, rendered.html
+            mail.headers = dict(rendered.headers)
+            mail.status = MailStatus.QUEUED
+            mail.next_attempt_at = now
+            ids.append(mail.id)
+        elif (mail := queue_confirmation(subscriber, now=now)) is not None:
+            db.session.flush()
+            ids.append(mail.id)
+    db.session.commit()
+    return ids

@@ -1,0 +1,338 @@
+"""Subscribing, double opt-in and leaving, end to end against a real local SMTP server."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import itsdangerous.timed
+import pytest
+from flask_babel import force_locale, gettext
+
+from app.extensions import db
+from app.i18n import find_locale
+from app.newsletter import tokens
+from app.newsletter.models import MailStatus, Subscriber, SubscriberStatus
+from app.timeutil import utcnow
+from tests.conftest import ARTICLE_SLUG, LOCALE_CODES, csrf_token_from
+from tests.newsletter_support import (
+    SITE_URL,
+    html_of,
+    link_in,
+    mailbox_fixture,  # noqa: F401 (the `mailbox` fixture)
+    outbox_rows,
+    path_of,
+    post_closed,
+    smtp_config,
+    subscribe,
+    subscriber,
+    text_of,
+    translated,
+)
+
+CONFIRM_LINK = re.escape(SITE_URL) + r"/[a-z-]+/subscribe/confirm/[A-Za-z0-9_.-]+"
+
+
+@pytest.fixture
+def app_config(mailbox) -> dict[str, object]:
+    return smtp_config(mailbox.port)
+
+
+def one_button_form(html: str) -> None:
+    main = html[html.index("<main") : html.index("</main>")]
+    assert main.count("<form") == 1 and main.count("<button") == 1
+    assert 'name="csrf_token"' in main
+
+
+@pytest.mark.parametrize("locale", LOCALE_CODES)
+def test_double_opt_in_welcome_and_one_click_unsubscribe(app, client, mailbox, locale):
+    email = f"parent.{locale}@example.org"
+    lang = find_locale_lang(app, locale)
+
+    response = subscribe(client, locale, email)
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"/{locale}/subscribe/check-your-inbox"
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert 'role="status"' in page
+
+    # The confirmation mail, in the subscriber's language, text and HTML.
+    [confirmation] = mailbox.to(email)
+    assert mailbox.recipients == [email]
+    assert confirmation["Content-Language"] == lang
+    assert "List-Unsubscribe" not in confirmation
+    with app.app_context():
+        assert confirmation["Subject"] == translated(locale, "Confirm your subscription to Child Health Guide")
+        heading = translated(locale, "Please confirm your subscription")
+    assert heading in text_of(confirmation) and heading in html_of(confirmation)
+    assert f'<html lang="{lang}"' in html_of(confirmation)
+    link = link_in(confirmation, CONFIRM_LINK)
+    assert link.startswith(f"{SITE_URL}/{locale}/subscribe/confirm/")
+    assert f'href="{link}"' in html_of(confirmation)
+
+    # GET (what a mail scanner does) shows one button and confirms nothing.
+    confirm_page = client.get(path_of(link))
+    assert confirm_page.status_code == 200
+    one_button_form(confirm_page.get_data(as_text=True))
+    assert subscriber(app, email).status == SubscriberStatus.PENDING
+    assert len(mailbox.received) == 1
+
+    # POST confirms and sends the welcome mail with the unsubscribe headers.
+    token = csrf_token_from(confirm_page.get_data(as_text=True))
+    confirmed = post_closed(client, path_of(link), data={"csrf_token": token})
+    assert confirmed.status_code == 303
+    assert 'role="status"' in client.get(confirmed.headers["Location"]).get_data(as_text=True)
+    record = subscriber(app, email)
+    assert record.status == SubscriberStatus.ACTIVE and record.confirmed_at is not None
+    [_, welcome] = mailbox.to(email)
+    assert welcome["Content-Language"] == lang
+    with app.app_context():
+        assert welcome["Subject"] == translated(locale, "Welcome to the Child Health Guide newsletter")
+    unsubscribe_url = welcome["List-Unsubscribe"].strip("<>")
+    assert welcome["List-Unsubscribe"] == f"<{unsubscribe_url}>"
+    assert unsubscribe_url.startswith(f"https://guide.example/{locale}/unsubscribe/")
+    assert welcome["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert unsubscribe_url in text_of(welcome)
+
+    # RFC 8058 one-click: a mail provider's POST, with no cookie and no CSRF token.
+    provider = app.test_client()
+    one_click = provider.post(path_of(unsubscribe_url), data={"List-Unsubscribe": "One-Click"})
+    assert one_click.status_code == 200
+    record = subscriber(app, email)
+    assert record.status == SubscriberStatus.UNSUBSCRIBED and record.unsubscribed_at is not None
+    again = provider.post(path_of(unsubscribe_url), data={"List-Unsubscribe": "One-Click"})
+    assert again.status_code == 200
+    assert subscriber(app, email).unsubscribed_at == record.unsubscribed_at
+
+
+def find_locale_lang(app, locale: str) -> str:
+    with app.app_context():
+        return find_locale(locale).lang
+
+
+def test_subscription_records_consent_source_and_locale(app, client, mailbox):
+    html = client.get(f"/fr/articles/{ARTICLE_SLUG}").get_data(as_text=True)
+    aside = html[html.index("<aside") : html.index("</aside>")]
+    assert 'action="/fr/subscribe"' in aside and 'autocomplete="email"' in aside
+    data = {"csrf_token": csrf_token_from(aside), "email": "  Carer@Example.ORG ", "website": ""}
+    data["source"] = re.search(r'name="source"[^>]*value="([^"]+)"', aside).group(1)
+    post_closed(client, "/fr/subscribe", data=data)
+    record = subscriber(app, "carer@example.org")
+    assert record is not None and record.locale == "fr"
+    assert record.source_page == f"/fr/articles/{ARTICLE_SLUG}"
+    with app.test_request_context("/fr/subscribe"):
+        from app.newsletter.forms import consent_wording
+
+        assert record.consent_text == consent_wording()
+    assert record.consent_text in aside
+    assert record.consented_at is not None and record.confirmed_at is None
+
+
+def test_answer_is_identical_for_new_pending_and_confirmed(app, client, mailbox):
+    def answer(email: str) -> tuple[int, str, bytes, bytes]:
+        response = subscribe(client, "en", email)
+        followed = client.get(response.headers["Location"])
+        return response.status_code, response.headers["Location"], response.get_data(), followed.get_data()
+
+    new = answer("new@example.org")
+    pending = answer("new@example.org")  # now pending
+    confirmed_address = "confirmed@example.org"
+    subscribe(client, "en", confirmed_address)
+    link = link_in(mailbox.to(confirmed_address)[0], CONFIRM_LINK)
+    token = csrf_token_from(client.get(path_of(link)).get_data(as_text=True))
+    post_closed(client, path_of(link), data={"csrf_token": token})
+    assert subscriber(app, confirmed_address).status == SubscriberStatus.ACTIVE
+    confirmed = answer(confirmed_address)
+
+    assert new == pending == confirmed
+    # Pending: no second confirmation mail the same day; confirmed: never back to pending.
+    assert len(mailbox.to("new@example.org")) == 1
+    assert subscriber(app, confirmed_address).status == SubscriberStatus.ACTIVE
+    assert len(mailbox.to(confirmed_address)) == 2  # confirmation, welcome: nothing more
+
+
+def test_pending_address_gets_a_new_confirmation_after_a_day(app, client, mailbox, monkeypatch):
+    subscribe(client, "es", "later@example.org")
+    subscribe(client, "es", "later@example.org")
+    assert len(mailbox.to("later@example.org")) == 1
+    tomorrow = utcnow() + dt.timedelta(days=1, minutes=1)
+    monkeypatch.setattr("app.newsletter.service.utcnow", lambda: tomorrow)
+    subscribe(client, "es", "later@example.org")
+    assert len(mailbox.to("later@example.org")) == 2
+
+
+def test_honeypot_gets_the_same_answer_and_stores_nothing(app, client, mailbox):
+    response = subscribe(client, "en", "bot@example.org", website="http://spam.example")
+    assert response.status_code == 303 and response.headers["Location"] == "/en/subscribe/check-your-inbox"
+    assert subscriber(app, "bot@example.org") is None
+    assert mailbox.received == []
+
+
+BAD_ADDRESSES = [
+    "",
+    "   ",
+    "not-an-address",
+    "two@@example.org",
+    "name@",
+    "@example.org",
+    "name@example",  # no dot in the domain
+    "a" * 250 + "@example.org",  # over 254 characters
+    "victim@example.org\r\nBcc: everyone@attacker.example",
+    "victim@example.org\nTo: other@attacker.example",
+    "victim@example.org, other@attacker.example",
+    "<script>alert(1)</script>@example.org",
+]
+
+
+@pytest.mark.parametrize("locale", LOCALE_CODES)
+@pytest.mark.parametrize("bad", BAD_ADDRESSES)
+def test_invalid_addresses_get_the_accessible_error_page_and_no_mail(app, client, mailbox, locale, bad):
+    response = subscribe(client, locale, bad)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    with app.test_request_context(f"/{locale}/subscribe"):
+        error_prefix = gettext("Error:")
+    assert re.search(r"<title>\s*" + re.escape(error_prefix), html)
+    assert 'class="error-summary"' in html and "autofocus" in html and 'href="#subscribe-email"' in html
+    field = re.search(r"<input[^>]*id=\"subscribe-email\"[^>]*>", html).group(0)
+    assert 'aria-invalid="true"' in field and "subscribe-email-error" in field
+    assert "<script>" not in html
+    assert outbox_rows(app) == [] and mailbox.received == []
+
+
+def test_missing_csrf_token_is_refused_without_a_500(app, client, mailbox):
+    response = client.post("/en/subscribe", data={"email": "someone@example.org"})
+    assert response.status_code == 400
+    assert subscriber(app, "someone@example.org") is None
+
+
+def test_unknown_locale_is_404(client):
+    assert client.get("/xx/subscribe").status_code == 404
+    assert client.post("/xx/subscribe", data={}).status_code in (400, 404)
+
+
+def confirmation_link(client, mailbox, locale: str, email: str) -> str:
+    subscribe(client, locale, email)
+    return path_of(link_in(mailbox.to(email)[-1], CONFIRM_LINK))
+
+
+@pytest.mark.parametrize("locale", LOCALE_CODES)
+def test_tampered_tokens_get_a_clear_page_and_change_nothing(app, client, mailbox, locale):
+    path = confirmation_link(client, mailbox, locale, "tamper@example.org")
+    token = path.rsplit("/", 1)[1]
+    forged = token[:-3] + ("AAA" if not token.endswith("AAA") else "BBB")
+    with app.app_context():
+        heading = translated(locale, "This link does not work")
+        record = db.session.execute(db.select(Subscriber)).scalar_one()
+        # Signed for leaving, used for confirming (and the other way round): salts differ.
+        wrong_purpose = tokens.unsubscribe_token(record)
+        confirm_as_unsubscribe = tokens.confirm_token(record)
+    bad_paths = [
+        f"/{locale}/subscribe/confirm/{forged}",
+        f"/{locale}/subscribe/confirm/not-a-token",
+        f"/{locale}/subscribe/confirm/{'x' * 3000}",
+        f"/{locale}/subscribe/confirm/{wrong_purpose}",
+        f"/{locale}/unsubscribe/{confirm_as_unsubscribe}",
+        f"/{locale}/unsubscribe/{forged}",
+    ]
+    for bad in bad_paths:
+        for response in (client.get(bad), client.post(bad, data={"List-Unsubscribe": "One-Click"})):
+            assert response.status_code == 400, bad
+            assert heading in response.get_data(as_text=True)
+    assert subscriber(app, "tamper@example.org").status == SubscriberStatus.PENDING
+    assert len(mailbox.received) == 1
+
+
+@pytest.mark.parametrize("locale", LOCALE_CODES)
+def test_expired_link_offers_a_fresh_mail(app, client, mailbox, locale, monkeypatch):
+    subscribe(client, locale, "slow@example.org")
+    eight_days_ago = itsdangerous.timed.time.time() - 8 * 24 * 3600
+    with app.app_context():
+        record = db.session.execute(db.select(Subscriber)).scalar_one()
+        with monkeypatch.context() as patch:
+            patch.setattr(itsdangerous.timed.time, "time", lambda: eight_days_ago)
+            old_token = tokens.confirm_token(record)
+        heading = translated(locale, "This link has expired")
+    next_week = utcnow() + dt.timedelta(days=8)
+    monkeypatch.setattr("app.newsletter.service.utcnow", lambda: next_week)
+    path = f"/{locale}/subscribe/confirm/{old_token}"
+    page = client.get(path)
+    assert page.status_code == 410
+    html = page.get_data(as_text=True)
+    assert heading in html
+    one_button_form(html)
+    # Pressing the button does not confirm: it sends a new link, which works.
+    again = post_closed(client, path, data={"csrf_token": csrf_token_from(html)})
+    assert again.status_code == 303 and again.headers["Location"] == f"/{locale}/subscribe/check-your-inbox"
+    assert subscriber(app, "slow@example.org").status == SubscriberStatus.PENDING
+    fresh = path_of(link_in(mailbox.to("slow@example.org")[-1], CONFIRM_LINK))
+    assert len(mailbox.to("slow@example.org")) == 2 and fresh != path
+    confirm_page = client.get(fresh).get_data(as_text=True)
+    post_closed(client, fresh, data={"csrf_token": csrf_token_from(confirm_page)})
+    assert subscriber(app, "slow@example.org").status == SubscriberStatus.ACTIVE
+
+
+def test_replayed_confirm_link_is_harmless(app, client, mailbox):
+    path = confirmation_link(client, mailbox, "en", "replay@example.org")
+    token = csrf_token_from(client.get(path).get_data(as_text=True))
+    first = post_closed(client, path, data={"csrf_token": token})
+    second = post_closed(client, path, data={"csrf_token": token})
+    assert first.status_code == second.status_code == 303
+    assert first.headers["Location"] == second.headers["Location"]
+    assert len(mailbox.to("replay@example.org")) == 2  # one confirmation, one welcome
+    welcome = mailbox.to("replay@example.org")[1]
+    # After leaving, the old confirmation link does not bring the subscription back.
+    provider = app.test_client()
+    provider.post(path_of(welcome["List-Unsubscribe"].strip("<>")), data={"List-Unsubscribe": "One-Click"})
+    late = post_closed(client, path, data={"csrf_token": token})
+    assert late.status_code == 409
+    assert subscriber(app, "replay@example.org").status == SubscriberStatus.UNSUBSCRIBED
+    assert len(mailbox.to("replay@example.org")) == 2
+
+
+@pytest.mark.parametrize("locale", LOCALE_CODES)
+def test_unsubscribe_page_get_shows_a_button_and_post_needs_csrf(app, client, mailbox, locale):
+    path = confirmation_link(client, mailbox, locale, "leaver@example.org")
+    post_closed(client, path, data={"csrf_token": csrf_token_from(client.get(path).get_data(as_text=True))})
+    leave = path_of(mailbox.to("leaver@example.org")[-1]["List-Unsubscribe"].strip("<>"))
+
+    page = client.get(leave)
+    assert page.status_code == 200
+    one_button_form(page.get_data(as_text=True))
+    assert subscriber(app, "leaver@example.org").status == SubscriberStatus.ACTIVE
+
+    # A form POST that is not one-click needs the CSRF token.
+    assert client.post(leave, data={}).status_code == 400
+    assert subscriber(app, "leaver@example.org").status == SubscriberStatus.ACTIVE
+
+    token = csrf_token_from(page.get_data(as_text=True))
+    left = client.post(leave, data={"csrf_token": token})
+    assert left.status_code == 303 and left.headers["Location"] == f"/{locale}/unsubscribed"
+    assert 'role="status"' in client.get(left.headers["Location"]).get_data(as_text=True)
+    assert subscriber(app, "leaver@example.org").status == SubscriberStatus.UNSUBSCRIBED
+    # Leaving again through the page is still "you have left".
+    assert client.post(leave, data={"csrf_token": token}).status_code == 303
+
+
+def test_resubscribing_after_leaving_needs_a_new_confirmation(app, client, mailbox, monkeypatch):
+    path = confirmation_link(client, mailbox, "en", "back@example.org")
+    post_closed(client, path, data={"csrf_token": csrf_token_from(client.get(path).get_data(as_text=True))})
+    leave = path_of(mailbox.to("back@example.org")[-1]["List-Unsubscribe"].strip("<>"))
+    app.test_client().post(leave, data={"List-Unsubscribe": "One-Click"})
+    in_two_days = utcnow() + dt.timedelta(days=2)
+    monkeypatch.setattr("app.newsletter.service.utcnow", lambda: in_two_days)
+    subscribe(client, "en", "back@example.org")
+    assert subscriber(app, "back@example.org").status == SubscriberStatus.PENDING
+    assert len(mailbox.to("back@example.org")) == 3
+    assert [row.status for row in outbox_rows(app)] == [MailStatus.SENT] * 3
+
+
+def test_mail_text_is_rendered_in_the_subscribers_locale(app, client, mailbox):
+    """The body comes from the catalogue of the subscriber's language, not the request's."""
+    subscribe(client, "ar", "reader@example.org")
+    [mail] = mailbox.to("reader@example.org")
+    with app.app_context(), force_locale("ar"):
+        expected = gettext(
+            "The link works for 7 days. If you did not ask for this, ignore this email: we will not write to you again."
+        )
+    assert expected in text_of(mail)
+    assert 'dir="rtl"' in html_of(mail)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import click
+from flask.cli import AppGroup
 from sqlalchemy import func, select
 
 from app.comments.models import CommentStatus
@@ -11,7 +12,7 @@ from app.extensions import db
 from app.moderation.models import Moderator
 
 
-@click.group()
+@click.group(cls=AppGroup)
 def comments() -> None:
     """Moderate comments."""
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 from email_validator import EmailNotValidError, validate_email
+from flask.cli import AppGroup
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -12,7 +13,7 @@ from app.moderation.models import Moderator
 MIN_PASSWORD_LENGTH = 12
 
 
-@click.group()
+@click.group(cls=AppGroup)
 def moderators() -> None:
     """Manage moderator accounts."""
 

@@ -1,0 +1,210 @@
+"""Moderation: login (throttled, fixation-safe), the queue's decisions with CSRF, and the CLI verbs."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from app.comments.models import CommentStatus
+from app.extensions import db
+from app.moderation.models import Moderator
+from tests.comments_support import all_comments, article_url, post_comment
+from tests.conftest import LOCALE_CODES, csrf_token_from
+
+EMAIL, PASSWORD = "mod@example.org", "correct horse battery staple"
+
+
+@pytest.fixture
+def app_config():
+    return {"COMMENT_MIN_SECONDS": 0}
+
+
+@pytest.fixture
+def moderator(app, runner):
+    result = runner.invoke(args=["moderators", "add", EMAIL, "--password-stdin"], input=PASSWORD + "\n")
+    assert result.exit_code == 0, result.output
+    return EMAIL
+
+
+@pytest.fixture
+def three_pending(app):
+    reader = app.test_client()
+    for text in ("First pending", "Second pending", "Third pending call 0123 456 789"):
+        assert post_comment(reader, "fr", "Reader", text, language="fr").status_code == 303
+    return [c.id for c in all_comments(app)]
+
+
+def login(client, locale="en", email=EMAIL, password=PASSWORD):
+    page = client.get(f"/{locale}/moderation/login").get_data(as_text=True)
+    return client.post(
+        f"/{locale}/moderation/login",
+        data={"csrf_token": csrf_token_from(page), "email": email, "password": password},
+    )
+
+
+def queue_token(client, locale="en") -> str:
+    return csrf_token_from(client.get(f"/{locale}/moderation/").get_data(as_text=True))
+
+
+@pytest.mark.parametrize("locale", LOCALE_CODES)
+def test_every_moderation_route_requires_login(app, client, locale, three_pending):
+    response = client.get(f"/{locale}/moderation/")
+    assert response.status_code in (302, 303)
+    assert response.headers["Location"].endswith(f"/{locale}/moderation/login")
+    for path, data in (("decide", {"one": f"approve:{three_pending[0]}"}), ("logout", {})):
+        # Even with a valid CSRF token, nothing happens without a login.
+        token = csrf_token_from(client.get(f"/{locale}/moderation/login").get_data(as_text=True))
+        response = client.post(f"/{locale}/moderation/{path}", data={**data, "csrf_token": token})
+        assert response.status_code in (302, 303), path
+    assert {c.status for c in all_comments(app)} == {CommentStatus.PENDING}
+
+
+@pytest.mark.parametrize("locale", LOCALE_CODES)
+def test_login_page_and_failed_login(client, moderator, locale):
+    page = client.get(f"/{locale}/moderation/login")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert 'autocomplete="username"' in html and 'autocomplete="current-password"' in html
+    assert '<meta name="robots" content="noindex">' in html
+    response = login(client, locale, password="wrong password")
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert 'id="login-error-summary"' in html and 'href="#login-email"' in html
+    assert 'value="wrong password"' not in html
+    assert client.get(f"/{locale}/moderation/").status_code in (302, 303)
+
+
+@pytest.mark.parametrize("locale", LOCALE_CODES)
+def test_queue_lists_pending_and_decides_one_by_one_and_in_bulk(app, client, moderator, three_pending, locale):
+    first, second, third = three_pending
+    assert login(client, locale).status_code == 303
+    html = client.get(f"/{locale}/moderation/").get_data(as_text=True)
+    for text in ("First pending", "Second pending", "Third pending"):
+        assert text in html
+    assert 'href="/fr/articles/muscle-spasms-in-children"' in html
+    assert '<span lang="fr">Français</span>' in html
+    assert 'class="queue__flags"' in html  # the phone number is flagged with its reason
+    assert f'name="one" value="approve:{first}"' in html and f'name="ids" value="{second}"' in html
+
+    token = queue_token(client, locale)
+    response = client.post(f"/{locale}/moderation/decide", data={"csrf_token": token, "one": f"approve:{first}"})
+    assert response.status_code == 303
+    followed = client.get(f"/{locale}/moderation/").get_data(as_text=True)
+    assert 'role="status"' in followed and "First pending" not in followed
+
+    response = client.post(
+        f"/{locale}/moderation/decide",
+        data={"csrf_token": token, "action": "spam", "ids": [str(second), str(third)]},
+    )
+    assert response.status_code == 303
+    statuses = {c.id: c for c in all_comments(app)}
+    assert statuses[first].status is CommentStatus.APPROVED
+    assert statuses[second].status is statuses[third].status is CommentStatus.SPAM
+    with app.app_context():
+        moderator_id = db.session.execute(select(Moderator.id)).scalar_one()
+    assert all(c.decided_by_id == moderator_id and c.decided_at is not None for c in statuses.values())
+    # Approval shows at once on the public page, in every language.
+    for code in LOCALE_CODES:
+        public = app.test_client().get(article_url(code)).get_data(as_text=True)
+        assert "First pending" in public and "Second pending" not in public
+
+
+def test_nothing_selected_is_a_422_with_an_error_summary(client, moderator, three_pending):
+    login(client)
+    token = queue_token(client)
+    response = client.post("/en/moderation/decide", data={"csrf_token": token, "action": "approve"})
+    assert response.status_code == 422
+    assert 'id="queue-error-summary"' in response.get_data(as_text=True)
+    response = client.post("/en/moderation/decide", data={"csrf_token": token, "one": "delete:1"})
+    assert response.status_code == 422
+
+
+def test_every_moderation_action_needs_csrf(app, client, moderator, three_pending):
+    response = client.post("/en/moderation/login", data={"email": EMAIL, "password": PASSWORD})
+    assert response.status_code == 400
+    login(client)
+    for path, data in (("decide", {"one": f"approve:{three_pending[0]}"}), ("logout", {})):
+        assert client.post(f"/en/moderation/{path}", data=data).status_code == 400
+        assert client.post(f"/en/moderation/{path}", data={**data, "csrf_token": "forged"}).status_code == 400
+    assert {c.status for c in all_comments(app)} == {CommentStatus.PENDING}
+    assert client.get("/en/moderation/").status_code == 200  # still signed in: logout needed CSRF too
+    assert client.get("/en/moderation/decide").status_code == 405  # nothing changes state on GET
+
+
+def test_login_gives_a_fresh_session_and_logout_ends_every_copy(app, client, moderator):
+    before = csrf_token_from(client.get("/en/moderation/login").get_data(as_text=True))
+    assert login(client).status_code == 303
+    assert queue_token(client) != before  # the pre-login session was not carried over
+    stolen_cookie = client.get_cookie("session").value
+    response = client.post("/en/moderation/logout", data={"csrf_token": queue_token(client)})
+    assert response.status_code == 303
+    assert client.get("/en/moderation/").status_code in (302, 303)
+    replay = app.test_client()
+    replay.set_cookie("session", stolen_cookie)
+    assert replay.get("/en/moderation/").status_code in (302, 303)
+
+
+class TestLoginThrottling:
+    @pytest.fixture
+    def app_config(self):
+        return {"COMMENT_MIN_SECONDS": 0, "RATELIMIT_ENABLED": True, "MODERATION_LOGIN_LIMIT": "3/minute"}
+
+    def test_repeated_failures_are_answered_429(self, app, client, moderator):
+        from app.extensions import limiter
+
+        limiter.reset()
+        client.environ_base["REMOTE_ADDR"] = "198.51.100.1"
+        for _ in range(3):
+            assert login(client, password="guess").status_code == 422
+        response = login(client, password="guess")
+        assert response.status_code == 429
+        assert int(response.headers["Retry-After"]) > 0
+        # Per account too: another address gets no more guesses at the same account...
+        elsewhere = app.test_client()
+        elsewhere.environ_base["REMOTE_ADDR"] = "203.0.113.200"
+        assert login(elsewhere, password="guess").status_code == 429
+        # ...while another account from that address is still allowed to try.
+        assert login(elsewhere, email="other@example.org", password="guess").status_code == 422
+
+    def test_successful_logins_are_not_counted(self, app, client, moderator):
+        from app.extensions import limiter
+
+        limiter.reset()
+        for _ in range(5):
+            fresh = app.test_client()
+            assert login(fresh).status_code == 303
+
+
+def test_cli_adds_moderators_and_refuses_duplicates_and_short_passwords(app, runner, moderator):
+    with app.app_context():
+        stored = db.session.execute(select(Moderator)).scalar_one()
+        assert stored.password_hash.startswith("scrypt:") and stored.check_password(PASSWORD)
+    again = runner.invoke(args=["moderators", "add", EMAIL.upper(), "--password-stdin"], input=PASSWORD + "\n")
+    assert again.exit_code != 0
+    short = runner.invoke(args=["moderators", "add", "b@example.org", "--password-stdin"], input="short\n")
+    assert short.exit_code != 0
+    prompted = runner.invoke(args=["moderators", "add", "c@example.org"], input=f"{PASSWORD}\n{PASSWORD}\n")
+    assert prompted.exit_code == 0, prompted.output
+
+
+def test_cli_pending_approve_reject_spam(app, runner, moderator, three_pending):
+    first, second, third = three_pending
+    result = runner.invoke(args=["comments", "pending"])
+    assert result.exit_code == 0
+    lines = result.output.strip().splitlines()
+    assert [int(line.split("\t", 1)[0]) for line in lines] == [first, second, third]
+    assert "Third pending call 0123 456 789" in lines[2] and "phone" in lines[2]
+
+    assert runner.invoke(args=["comments", "approve", str(first), "--moderator", EMAIL]).exit_code == 0
+    assert runner.invoke(args=["comments", "reject", str(second)]).exit_code == 0
+    assert runner.invoke(args=["comments", "spam", str(third)]).exit_code == 0
+    assert runner.invoke(args=["comments", "approve", "99999"]).exit_code != 0
+    statuses = {c.id: c for c in all_comments(app)}
+    assert [statuses[i].status for i in (first, second, third)] == [
+        CommentStatus.APPROVED,
+        CommentStatus.REJECTED,
+        CommentStatus.SPAM,
+    ]
+    assert statuses[first].decided_by_id is not None and statuses[first].decided_at is not None
+    assert runner.invoke(args=["comments", "pending"]).output.strip() == ""
+    assert "First pending" in app.test_client().get(article_url("es")).get_data(as_text=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pytest
 from babel.messages.catalog import Catalog
 
 from app import create_app
+from app.content import article_by_slug
 from app.i18n import LOCALES, SiteLocale
 from app.i18n_tools.catalogues import extract_template, load, save
 from tests.conftest import ARTICLE_SLUG, make_test_app
@@ -203,3 +205,20 @@ def test_shipped_catalogues_pass_check(tmp_path):
     app = create_app({"TESTING": True, "SECRET_KEY": "test", "INSTANCE_PATH": str(tmp_path / "instance")})
     result = app.test_cli_runner().invoke(args=["translate", "check"])
     assert result.exit_code == 0, result.output
+
+
+def test_article_page_shows_a_medical_review_only_for_the_current_english(database_url, tmp_path):
+    version = article_by_slug(ARTICLE_SLUG).source_version
+    reviewed, older = version + dt.timedelta(days=4), version - dt.timedelta(days=40)
+    translations = copy_translations(tmp_path / "translations")
+    (translations / "es" / "medical-reviews.txt").write_text(
+        f"# slug, English version, reviewed on, reviewer\n{ARTICLE_SLUG} {version} {reviewed} Dr Ana Ruiz\n"
+    )
+    (translations / "fr" / "medical-reviews.txt").write_text(f"{ARTICLE_SLUG} {older} {older}\n")
+    app = make_test_app(database_url, tmp_path, BABEL_TRANSLATION_DIRECTORIES=str(translations))
+    client = app.test_client()
+    spanish = client.get(f"/es/articles/{ARTICLE_SLUG}").get_data(as_text=True)
+    assert 'id="medical-review"' in spanish and f'<time datetime="{reviewed}">' in spanish
+    for outdated_or_source in ("fr", "en"):
+        html = client.get(f"/{outdated_or_source}/articles/{ARTICLE_SLUG}").get_data(as_text=True)
+        assert 'id="medical-review"' not in html

@@ -131,7 +131,10 @@ def check(codes: tuple[str, ...]) -> None:
     """Fail, naming file and line, on any problem that must not reach readers."""
     directory = files.translations_dir()
     shipped = {loc.catalogue for loc in registered_locales() if loc.code != SOURCE_LOCALE.code}
-    wanted = {files.new_locale(code).site_locale.catalogue for code in codes} if codes else None
+    try:
+        wanted = {files.new_locale(code).site_locale.catalogue for code in codes} if codes else None
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
     template = files.extract_template()
     pot = files.template_path(directory)
     problems: list[Problem] = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 from flask import current_app
+from flask.cli import AppGroup
 
 from app.content import article_by_slug
 from app.extensions import db
@@ -12,7 +13,7 @@ from app.newsletter.mail import subscriber_locale
 from app.newsletter.models import OutboxMail
 
 
-@click.group()
+@click.group(cls=AppGroup)
 def newsletter() -> None:
     """Newsletter mailings and the mail outbox."""
 

@@ -8,6 +8,7 @@ import json
 
 import click
 from email_validator import EmailNotValidError
+from flask.cli import AppGroup
 
 from app.newsletter import outbox, service
 from app.newsletter.forms import normalise_email
@@ -33,7 +34,7 @@ def _record(subscriber: Subscriber) -> dict[str, str | None]:
     return record
 
 
-@click.group()
+@click.group(cls=AppGroup)
 def subscribers() -> None:
     """Newsletter subscribers."""
 

@@ -169,6 +169,11 @@ def deliver(
     last_send: float | None = None
     with Transport() as transport:
         for mail_id in mail_ids:
+            # Pace before claiming: an interruption during the pause leaves the mail queued.
+            if interval and last_send is not None:
+                wait = interval - (time.monotonic() - last_send)
+                if wait > 0:
+                    time.sleep(wait)
             mail = _claim(mail_id)
             if mail is None:
                 continue  # another worker has it, or it is no longer queued
@@ -176,10 +181,6 @@ def deliver(
                 _finish(mail, MailStatus.CANCELLED, "subscriber status changed before sending")
                 report.cancelled += 1
                 continue
-            if interval and last_send is not None:
-                wait = interval - (time.monotonic() - last_send)
-                if wait > 0:
-                    time.sleep(wait)
             last_send = time.monotonic()
             try:
                 transport.send(build_message(mail), mail.to_address)

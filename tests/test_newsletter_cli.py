@@ -1,0 +1,157 @@
+"""`flask newsletter send` and `flask subscribers …`: mailings that resume, records, privacy."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from app.extensions import db
+from app.newsletter.models import MailStatus, OutboxMail, Subscriber, SubscriberStatus
+from app.timeutil import utcnow
+from tests.conftest import ARTICLE_SLUG, LOCALE_CODES
+from tests.newsletter_support import (
+    SITE_URL,
+    mailbox_fixture,  # noqa: F401 (the `mailbox` fixture)
+    outbox_rows,
+    smtp_config,
+    text_of,
+)
+
+
+@pytest.fixture
+def app_config(mailbox) -> dict[str, object]:
+    return smtp_config(mailbox.port)
+
+
+def add_people(app, people: list[tuple[str, str, SubscriberStatus]]) -> None:
+    with app.app_context():
+        for email, locale, status in people:
+            db.session.add(
+                Subscriber(
+                    email=email,
+                    status=status,
+                    locale=locale,
+                    consent_text="We will email you when we publish or update an article.",
+                    source_page=f"/{locale}/articles/{ARTICLE_SLUG}",
+                    confirmed_at=utcnow() if status == SubscriberStatus.ACTIVE else None,
+                )
+            )
+        db.session.commit()
+
+
+def active(n: int) -> list[tuple[str, str, SubscriberStatus]]:
+    return [(f"reader{i}@example.org", LOCALE_CODES[i % len(LOCALE_CODES)], SubscriberStatus.ACTIVE) for i in range(n)]
+
+
+OTHERS = [
+    ("pending@example.org", "en", SubscriberStatus.PENDING),
+    ("left@example.org", "fr", SubscriberStatus.UNSUBSCRIBED),
+    ("bounced@example.org", "es", SubscriberStatus.BOUNCED),
+]
+
+
+def test_send_reaches_every_confirmed_subscriber_once_in_their_language(app, runner, mailbox):
+    people = active(5)
+    add_people(app, people + OTHERS)
+    result = runner.invoke(args=["newsletter", "send", ARTICLE_SLUG, "--rate", "0"])
+    assert result.exit_code == 0, result.output
+    assert "5/5" in result.output and "sent 5" in result.output
+    assert sorted(mailbox.recipients) == sorted(email for email, _, _ in people)
+    for email, locale, _ in people:
+        [message] = mailbox.to(email)
+        assert f"{SITE_URL}/{locale}/articles/{ARTICLE_SLUG}" in text_of(message)
+        assert message["List-Unsubscribe"].startswith(f"<{SITE_URL}/{locale}/unsubscribe/")
+        assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    # Running it again sends nobody anything.
+    again = runner.invoke(args=["newsletter", "send", ARTICLE_SLUG, "--rate", "0"])
+    assert again.exit_code == 0, again.output
+    assert len(mailbox.received) == 5
+
+
+def test_interrupted_send_resumes_without_sending_anyone_twice(app, runner, mailbox, monkeypatch):
+    people = active(6)
+    add_people(app, people + OTHERS)
+    pauses = []
+
+    def pause_then_interrupt(seconds: float) -> None:
+        pauses.append(seconds)
+        if len(pauses) == 3:
+            raise KeyboardInterrupt  # Ctrl-C while waiting between two mails
+
+    monkeypatch.setattr("app.newsletter.outbox.time.sleep", pause_then_interrupt)
+    first = runner.invoke(args=["newsletter", "send", ARTICLE_SLUG, "--rate", "2"])
+    assert first.exit_code != 0
+    assert len(mailbox.received) == 3  # paced: a pause before each mail after the first
+    assert all(0 < seconds <= 0.5 for seconds in pauses)
+
+    monkeypatch.setattr("app.newsletter.outbox.time.sleep", lambda seconds: None)
+    second = runner.invoke(args=["newsletter", "send", ARTICLE_SLUG, "--rate", "2"])
+    assert second.exit_code == 0, second.output
+    assert sorted(mailbox.recipients) == sorted(email for email, _, _ in people)
+    assert [row.status for row in outbox_rows(app)] == [MailStatus.SENT] * 6
+
+
+def test_send_retries_its_own_failed_mails_when_run_again(app, runner, mailbox):
+    add_people(app, active(2))
+    live_port = app.config["MAIL_PORT"]
+    app.config["MAIL_PORT"] = 1  # nothing listens there: the server is down
+    down = runner.invoke(args=["newsletter", "send", ARTICLE_SLUG, "--rate", "0"])
+    assert down.exit_code != 0 and "could not be reached" in down.output
+    assert mailbox.received == []
+    assert {row.status for row in outbox_rows(app)} == {MailStatus.QUEUED}
+    app.config["MAIL_PORT"] = live_port
+    back = runner.invoke(args=["newsletter", "send", ARTICLE_SLUG, "--rate", "0"])
+    assert back.exit_code == 0, back.output
+    assert sorted(mailbox.recipients) == ["reader0@example.org", "reader1@example.org"]
+
+
+def test_dry_run_shows_who_would_get_what_and_sends_nothing(app, runner, mailbox):
+    add_people(app, active(2) + OTHERS)
+    result = runner.invoke(args=["newsletter", "send", ARTICLE_SLUG, "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "reader0@example.org\ten\twould send" in result.output
+    assert "reader1@example.org\tes\twould send" in result.output
+    assert "pending@example.org" not in result.output and "left@example.org" not in result.output
+    assert "2 of 2" in result.output
+    assert mailbox.received == [] and outbox_rows(app) == []
+
+
+def test_send_refuses_an_unknown_article(runner, mailbox):
+    result = runner.invoke(args=["newsletter", "send", "no-such-article"])
+    assert result.exit_code != 0 and "no-such-article" in result.output
+
+
+def test_list_export_and_delete(app, runner, mailbox):
+    add_people(app, active(2) + OTHERS[:1])
+    listed = runner.invoke(args=["subscribers", "list"])
+    assert listed.exit_code == 0
+    lines = listed.output.strip().splitlines()
+    assert [line.split("\t")[:2] for line in lines] == [
+        ["reader0@example.org", "active"],
+        ["reader1@example.org", "active"],
+        ["pending@example.org", "pending"],
+    ]
+
+    as_json = json.loads(runner.invoke(args=["subscribers", "export", "--format", "json"]).output)
+    assert as_json[0]["email"] == "reader0@example.org" and as_json[0]["locale"] == "en"
+    assert as_json[0]["source_page"] == f"/en/articles/{ARTICLE_SLUG}"
+    assert as_json[0]["consent_text"].startswith("We will email you")
+    assert as_json[0]["confirmed_at"] and as_json[2]["confirmed_at"] is None
+    assert {"consented_at", "unsubscribed_at", "status"} <= set(as_json[0])
+
+    rows = list(csv.DictReader(io.StringIO(runner.invoke(args=["subscribers", "export", "--format", "csv"]).output)))
+    assert [row["email"] for row in rows] == ["reader0@example.org", "reader1@example.org", "pending@example.org"]
+
+    runner.invoke(args=["newsletter", "send", ARTICLE_SLUG, "--rate", "0"])
+    deleted = runner.invoke(args=["subscribers", "delete", "Reader0@Example.org"])
+    assert deleted.exit_code == 0, deleted.output
+    with app.app_context():
+        remaining = db.session.execute(db.select(Subscriber.email)).scalars().all()
+        mails = db.session.execute(db.select(OutboxMail.to_address)).scalars().all()
+    assert "reader0@example.org" not in remaining and "reader0@example.org" not in mails
+    assert "reader1@example.org" in mails
+    missing = runner.invoke(args=["subscribers", "delete", "reader0@example.org"])
+    assert missing.exit_code != 0

@@ -64,7 +64,7 @@ def test_login_page_and_failed_login(client, moderator, locale):
     page = client.get(f"/{locale}/moderation/login")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    assert 'autocomplete="username"' in html and 'autocomplete="current-password"' in html
+    assert 'autocomplete="email"' in html and 'autocomplete="current-password"' in html
     assert '<meta name="robots" content="noindex">' in html
     response = login(client, locale, password="wrong password")
     assert response.status_code == 422

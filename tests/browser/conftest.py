@@ -12,7 +12,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+
+from app.comments.models import CommentStatus
+from app.comments.service import Submission, decide, post_comment
+from app.extensions import db
+from app.moderation.models import Moderator
+from tests.browser.pages import MODERATOR_EMAIL, MODERATOR_PASSWORD
+from tests.conftest import ARTICLE_SLUG
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -53,8 +61,29 @@ def java() -> str:
     return path
 
 
+def _seed_site(app: Flask) -> None:
+    """What the pages show in real use: a moderator, an approved comment in another language
+    than most pages (its lang/dir marking is checked), and pending ones for the queue."""
+    with app.app_context():
+        moderator = Moderator(email=MODERATOR_EMAIL)
+        moderator.set_password(MODERATOR_PASSWORD)
+        db.session.add(moderator)
+        db.session.commit()
+        submissions = [
+            ("es", "es", "Lucía", "Gracias. A mi hijo le pasaba después del fútbol.\nAhora bebe más agua."),
+            ("ar", "ar", "سارة", "شكرًا على هذه المعلومات المفيدة."),
+            ("en", "en", "Sam", "Is there a leaflet? See https://example.org or call 0123 456 789."),
+        ]
+        approved = []
+        for page_locale, language, name, body in submissions:
+            comment = post_comment(Submission(ARTICLE_SLUG, page_locale, language, name, body, ip="127.0.0.1"))
+            approved.append(comment.id)
+        decide(approved[:2], CommentStatus.APPROVED, None)
+
+
 @pytest.fixture(scope="session")
-def base_url(live_server) -> str:
+def base_url(live_server, live_app: Flask) -> str:
+    _seed_site(live_app)
     return live_server.url
 
 

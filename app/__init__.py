@@ -30,7 +30,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from app import assets, database, errors, http_caching, models, security, templating  # noqa: F401 (models: schema)
+    from app import assets, database, errors, http_caching, models, page_cache, security, templating  # noqa: F401 (models: schema)
     from app.extensions import babel, csrf, db, limiter, login_manager, migrate
     from app.i18n import babel_locale_selector
     from app.moderation import auth
@@ -49,6 +49,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     auth.init_app(app)
     http_caching.init_app(app)
+    page_cache.init_app(app)
     security.init_app(app)
     assets.init_app(app)
     templating.init_app(app)

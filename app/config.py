@@ -49,6 +49,8 @@ def settings_from_environment(instance_path: Path) -> dict[str, object]:
         # Where the .po/.mo catalogues live (a translator may point this at a working copy).
         "BABEL_TRANSLATION_DIRECTORIES": env("BABEL_TRANSLATION_DIRECTORIES") or Defaults.BABEL_TRANSLATION_DIRECTORIES,
         # Seconds a comment form must be open before posting (spam check); tests set 0.
+        # Shared rendering of pages every reader sees (PAGE_CACHE=off measures the cold path).
+        "PAGE_CACHE": _flag("PAGE_CACHE", True),
         "COMMENT_MIN_SECONDS": float(env("COMMENT_MIN_SECONDS") or 3),
         "COMMENT_RATE_LIMIT": env("COMMENT_RATE_LIMIT") or "5/minute;20/day",
         "MODERATION_LOGIN_LIMIT": env("MODERATION_LOGIN_LIMIT") or "5/minute;30/hour",
@@ -58,7 +60,8 @@ def settings_from_environment(instance_path: Path) -> dict[str, object]:
 class Defaults:
     """Values that do not come from the environment."""
 
-    SQLALCHEMY_ENGINE_OPTIONS: dict[str, object] = {"pool_pre_ping": True}
+    # hide_parameters: a logged database error never shows the values (addresses, comments).
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, object] = {"pool_pre_ping": True, "hide_parameters": True}
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True

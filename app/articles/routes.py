@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, current_app, jsonify, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, jsonify, redirect, render_template, request, session, url_for
 from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 
+from app import page_cache
 from app.articles import bp
+from app.comments.section import SESSION_KEY as OWN_COMMENTS_KEY
+from app.comments.service import comment_revision
 from app.content import all_articles, article_by_slug
 from app.content.rendering import render_article
 from app.extensions import db
@@ -30,9 +34,15 @@ def root():
 @bp.get("/<locale>/")
 def home(locale: str):
     site_locale = _locale_or_404(locale)
-    is_source = site_locale.code == SOURCE_LOCALE.code
-    articles = [render_article(article, source_locale=is_source) for article in all_articles()]
-    return render_template("articles/home.html", articles=articles)
+
+    def render() -> str:
+        is_source = site_locale.code == SOURCE_LOCALE.code
+        articles = [render_article(article, source_locale=is_source) for article in all_articles()]
+        return render_template("articles/home.html", articles=articles)
+
+    if page_cache.shareable():
+        return page_cache.serve_shared(("home", locale), None, render)
+    return render()
 
 
 @bp.get("/<locale>/articles/<slug>")
@@ -41,7 +51,18 @@ def article(locale: str, slug: str):
     found = article_by_slug(slug)
     if found is None:
         abort(404)
-    return render_template("articles/article.html", **article_page_context(found))
+
+    def render() -> str:
+        return render_template("articles/article.html", **article_page_context(found))
+
+    if page_cache.shareable(extra_reader_state=bool(session.get(OWN_COMMENTS_KEY))):
+        try:
+            freshness = comment_revision(slug)
+        except SQLAlchemyError:  # no database: render without the cache (the page degrades itself)
+            db.session.rollback()
+        else:
+            return page_cache.serve_shared(("article", locale, slug, request.args.get("comments")), freshness, render)
+    return render()
 
 
 @bp.get("/sitemap.xml")

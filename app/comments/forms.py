@@ -14,6 +14,7 @@ from wtforms.validators import DataRequired, Length
 
 from app.comments.sanitise import normalise
 from app.i18n import registered_locales
+from app.page_cache import per_reader
 
 NAME_MAX = 80
 COMMENT_MAX = 5000
@@ -111,7 +112,8 @@ class CommentForm(FlaskForm):
         return check_stamp(self.form_time.data, self.article_slug)
 
     def refresh_stamp(self) -> None:
-        self.form_time.data = issue_stamp(self.article_slug)
+        slug = self.article_slug
+        self.form_time.data = per_reader("comment-stamp", lambda: issue_stamp(slug))
 
     @property
     def csrf_errors(self) -> list[str]:

@@ -24,6 +24,7 @@ class Comment(db.Model):
     __table_args__ = (
         Index("ix_comments_article_status_created", "article_slug", "status", "created_at"),
         Index("ix_comments_status_created", "status", "created_at"),
+        Index("ix_comments_article_decided", "article_slug", "decided_at"),  # page-cache freshness
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -153,6 +153,14 @@ def approved_count(article_slug: str) -> int:
     ).scalar_one()
 
 
+def comment_revision(article_slug: str) -> tuple[int, str | None]:
+    """Changes whenever a moderation decision touches the article's comments (the page-cache key)."""
+    count, latest = db.session.execute(
+        select(func.count(Comment.decided_at), func.max(Comment.decided_at)).where(Comment.article_slug == article_slug)
+    ).one()
+    return count, latest.isoformat() if latest is not None else None
+
+
 def approved_comments_for(article_slug: str, page: int = 1) -> CommentPage:
     """One page of approved comments, oldest first; read from the database on every request."""
     per_page = current_app.config["COMMENTS_PER_PAGE"]

@@ -61,6 +61,7 @@ def upgrade():
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('comments', schema=None) as batch_op:
+        batch_op.create_index('ix_comments_article_decided', ['article_slug', 'decided_at'], unique=False)
         batch_op.create_index('ix_comments_article_status_created', ['article_slug', 'status', 'created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_comments_body_digest'), ['body_digest'], unique=False)
         batch_op.create_index('ix_comments_status_created', ['status', 'created_at'], unique=False)
@@ -103,6 +104,7 @@ def downgrade():
         batch_op.drop_index('ix_comments_status_created')
         batch_op.drop_index(batch_op.f('ix_comments_body_digest'))
         batch_op.drop_index('ix_comments_article_status_created')
+        batch_op.drop_index('ix_comments_article_decided')
 
     op.drop_table('comments')
     op.drop_table('subscribers')

@@ -1,0 +1,92 @@
+"""Several gunicorn workers share one truth: the database for pages, Redis for rate limits."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import requests
+
+from tests.conftest import ARTICLE_SLUG, LOCALE_CODES
+from tests.live_gunicorn import flask_cli, gunicorn_site, post_comment, site_environment
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("live")]
+
+REQUESTS_PER_CHECK = 24  # enough that both workers answer some of them
+
+
+def _pages(base_url: str, locale: str = "en") -> list[requests.Response]:
+    return [requests.get(f"{base_url}/{locale}/articles/{ARTICLE_SLUG}", timeout=30) for _ in range(REQUESTS_PER_CHECK)]
+
+
+def test_an_approval_through_one_worker_shows_on_every_worker_at_once(database_url):
+    env = site_environment(database_url)
+    with gunicorn_site(env, workers=2) as base_url:
+        response = post_comment(requests.Session(), base_url, "Amal", "Shown on every worker")
+        assert response.status_code == 303
+        before = {code: _pages(base_url, code) for code in LOCALE_CODES}  # every worker caches the page
+        assert not any("Shown on every worker" in page.text for pages in before.values() for page in pages)
+        etags_before = {page.headers["ETag"].split(":")[0] for page in before["en"]}
+
+        pending = flask_cli(env, "comments", "pending").stdout
+        comment_id = re.match(r"\s*(\d+)", pending).group(1)
+        moderator = requests.Session()
+        login = moderator.get(f"{base_url}/en/moderation/login", timeout=30).text
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', login).group(1)
+        flask_cli(env, "moderators", "add", "mod@example.org", "--password-stdin", stdin="a long passphrase\n")
+        signed_in = moderator.post(f"{base_url}/en/moderation/login", timeout=30, allow_redirects=True,
+                                   data={"csrf_token": token, "email": "mod@example.org", "password": "a long passphrase"})  # fmt: skip
+        queue = signed_in.text
+        action = re.search(r'<form[^>]*action="([^"]*)"[^>]*>(?:(?!</form>).)*value="approve"', queue, re.S)
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', queue).group(1)
+        decided = moderator.post(base_url + action.group(1), timeout=30, allow_redirects=False,
+                                 data={"csrf_token": token, "ids": comment_id, "action": "approve"})  # fmt: skip
+        assert decided.status_code in (302, 303)
+
+        for code in LOCALE_CODES:
+            after = _pages(base_url, code)
+            assert all("Shown on every worker" in page.text for page in after), code
+        etags_after = {page.headers["ETag"].split(":")[0] for page in _pages(base_url)}
+        assert etags_before.isdisjoint(etags_after)
+
+
+def test_each_reader_gets_their_own_token_from_the_shared_page(database_url):
+    env = site_environment(database_url)
+    with gunicorn_site(env, workers=2) as base_url:
+        readers = [requests.Session() for _ in range(6)]
+        tokens = set()
+        for reader in readers:
+            page = reader.get(f"{base_url}/en/articles/{ARTICLE_SLUG}", timeout=30).text
+            assert "__per-reader-" not in page
+            tokens.add(re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1))
+        assert len(tokens) == len(readers)
+        # Each reader's token works for their own post, and a status message stays theirs.
+        first, second = readers[0], readers[1]
+        assert post_comment(first, base_url, "Lin", "Only mine to see").status_code == 303
+        mine = first.get(f"{base_url}/en/articles/{ARTICLE_SLUG}", timeout=30).text
+        theirs = second.get(f"{base_url}/en/articles/{ARTICLE_SLUG}", timeout=30).text
+        assert "Only mine to see" in mine and 'role="status"' in mine
+        assert "Only mine to see" not in theirs and 'role="status"' not in theirs
+
+
+def _redis_available() -> bool:
+    try:
+        import redis
+
+        return bool(redis.Redis.from_url("redis://127.0.0.1:6379/15", socket_timeout=1).ping())
+    except Exception:
+        return False
+
+
+@pytest.mark.skipif(not _redis_available(), reason="no Redis server on 127.0.0.1:6379")
+def test_rate_limits_are_shared_between_workers_through_redis(database_url):
+    import redis
+
+    redis.Redis.from_url("redis://127.0.0.1:6379/15").flushdb()
+    env = site_environment(database_url, RATELIMIT_ENABLED="true", RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/15",
+                           COMMENT_RATE_LIMIT="4/minute")  # fmt: skip
+    with gunicorn_site(env, workers=2) as base_url:
+        session = requests.Session()
+        statuses = [post_comment(session, base_url, "Sam", f"Post number {n}").status_code for n in range(8)]
+    assert statuses[:4] == [303] * 4
+    assert statuses[4:] == [429] * 4  # with per-process counters, the second worker would allow more

@@ -16,7 +16,8 @@ REQUESTS_PER_CHECK = 24  # enough that both workers answer some of them
 
 
 def _pages(base_url: str, locale: str = "en") -> list[requests.Response]:
-    return [requests.get(f"{base_url}/{locale}/articles/{ARTICLE_SLUG}", timeout=30) for _ in range(REQUESTS_PER_CHECK)]
+    url = f"{base_url}/{locale}/articles/{ARTICLE_SLUG}"
+    return [requests.get(url, timeout=30) for _ in range(REQUESTS_PER_CHECK)]
 
 
 def test_an_approval_through_one_worker_shows_on_every_worker_at_once(database_url):

@@ -1,11 +1,68 @@
-"""Database binding: SQLite gets WAL mode and a busy timeout so several workers can write."""
+"""Database binding: SQLite gets WAL mode and a busy timeout so several workers can write.
+
+Also what a request does when the database cannot be reached (DESIGN: pages that need no
+database still serve, forms answer 503 with the input kept): parts of a page that can do
+without the database read through `optional_read`; a view that holds a person's input names,
+with `answer_if_unavailable`, the page that keeps it; everything else gets the translated 503
+page from app/errors.py. Nothing is cached about the outage, so the next request tries again.
+"""
 
 from __future__ import annotations
 
-from flask import Flask
+import logging
+from collections.abc import Callable
+from contextlib import suppress
+from typing import TypeVar
+
+from flask import Flask, g
+from flask.typing import ResponseReturnValue
 from sqlalchemy import event
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from app.extensions import db
+
+logger = logging.getLogger(__name__)
+
+# What "the database is unavailable" looks like: connection refused or lost, file unopenable,
+# lock timeout. Other database errors (integrity, syntax) are bugs and stay 500s.
+UNAVAILABLE_ERRORS = (OperationalError, InterfaceError)
+T = TypeVar("T")
+
+
+def is_unavailable(error: BaseException) -> bool:
+    return isinstance(error, UNAVAILABLE_ERRORS) or (isinstance(error, DBAPIError) and error.connection_invalidated)
+
+
+def discard_failed_transaction(error: BaseException | None = None) -> None:
+    """Roll the session back so this request (and the pooled connection) can carry on."""
+    if error is not None:
+        # The driver's message only: the SQL statement and its parameters may hold personal data.
+        reason = str(getattr(error, "orig", None) or type(error).__name__).splitlines()[0][:200]
+        logger.warning("Database unavailable: %s", reason)
+    # If the connection itself is gone, the pool drops it and the next checkout reconnects.
+    with suppress(DBAPIError):
+        db.session.rollback()
+
+
+def optional_read(read: Callable[[], T], default: T) -> T:
+    """`read()`, or `default` when the database is unavailable (for page parts that can wait)."""
+    try:
+        return read()
+    except DBAPIError as error:
+        if not is_unavailable(error):
+            raise
+        discard_failed_transaction(error)
+        return default
+
+
+def answer_if_unavailable(answer: Callable[[], ResponseReturnValue]) -> None:
+    """Name the response this request gives if the database turns out to be unavailable
+    (e.g. the form again, with what the person typed, status 503)."""
+    g.database_unavailable_answer = answer
+
+
+def unavailable_answer() -> Callable[[], ResponseReturnValue] | None:
+    return g.pop("database_unavailable_answer", None)
 
 
 def _tune_sqlite(dbapi_connection, _record) -> None:
@@ -27,4 +84,3 @@ def init_app(app: Flask) -> None:
     if uri.startswith("sqlite"):
         with app.app_context():
             event.listen(db.engine, "connect", _tune_sqlite)
-

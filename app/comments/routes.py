@@ -10,6 +10,7 @@ from app.comments.sanitise import clean_text
 from app.comments.section import SESSION_KEY, STATUS_CATEGORY
 from app.comments.service import Submission, post_comment, record_spam, seconds_until_allowed
 from app.content import Article, article_by_slug
+from app.database import answer_if_unavailable
 from app.extensions import csrf
 from app.i18n import SiteLocale, find_locale
 from app.pages import article_page_context
@@ -63,6 +64,15 @@ def _submission(form: CommentForm, site_locale: SiteLocale, article: Article) ->
 def post(locale: str, slug: str):
     site_locale, article = _page_or_404(locale, slug)
     form = CommentForm(article_slug=article.slug, page_lang=site_locale.lang)
+    answer_if_unavailable(
+        lambda: _again(
+            article,
+            form,
+            503,
+            [_("We could not save your comment just now. Your comment has been kept: please send it again later.")],
+            {"Retry-After": "30"},
+        )
+    )
     valid = form.validate()
 
     if form.csrf_errors:

@@ -7,6 +7,7 @@ from flask import get_flashed_messages, request, session
 from app.comments.forms import CommentForm, comment_hint, name_hint
 from app.comments.service import approved_comments_for, pending_comments_among
 from app.content import Article
+from app.database import optional_read
 from app.i18n import current_locale, registered_locales
 
 STATUS_CATEGORY = "comment-status"
@@ -26,12 +27,21 @@ def new_comment_form(article: Article) -> CommentForm:
 
 
 def comment_section_context(article: Article) -> dict[str, object]:
+    # Without the database the article still serves: the section says comments are unavailable.
+    page, own_pending = optional_read(
+        lambda: (
+            approved_comments_for(article.slug, _requested_page()),
+            pending_comments_among(session.get(SESSION_KEY, []), article.slug),
+        ),
+        default=(None, []),
+    )
     return {
         "comment_form": new_comment_form(article),
         "comment_form_posted": False,
         "comment_messages": [],
-        "comment_page": approved_comments_for(article.slug, _requested_page()),
-        "comment_own_pending": pending_comments_among(session.get(SESSION_KEY, []), article.slug),
+        "comments_unavailable": page is None,  # a page built now must not be cached
+        "comment_page": page,
+        "comment_own_pending": own_pending,
         "comment_status": get_flashed_messages(category_filter=[STATUS_CATEGORY]),
         "comment_name_hint": name_hint(),
         "comment_hint": comment_hint(),

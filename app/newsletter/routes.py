@@ -9,6 +9,7 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
+from app.database import answer_if_unavailable
 from app.extensions import csrf, limiter
 from app.i18n import SiteLocale, find_locale
 from app.newsletter import service
@@ -55,6 +56,15 @@ def subscribe(locale: str):
         return render_template("newsletter/subscribe.html", form=form)
     if not form.validate():
         return render_template("newsletter/subscribe.html", form=form, page_has_errors=True), 422
+    # Translators: shown above the subscribe form when the subscription could not be saved.
+    unsaved = _("We could not save your subscription just now. Please try again in a few minutes.")
+    answer_if_unavailable(
+        lambda: (
+            render_template("newsletter/subscribe.html", form=form, page_has_errors=True, form_messages=[unsaved]),
+            503,
+            {"Retry-After": "30"},
+        )
+    )
     answer = redirect(url_for("newsletter.check_inbox", locale=site_locale.code), code=303)
     if form.is_bot:
         return answer  # a filled honeypot gets the same answer and nothing else

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 from limits import parse_many
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 
 from app.comments.models import Comment, CommentStatus
 from app.comments.sanitise import flags_for
@@ -155,10 +155,15 @@ def approved_count(article_slug: str) -> int:
 
 def comment_revision(article_slug: str) -> tuple[int, str | None]:
     """Changes whenever a moderation decision touches the article's comments (the page-cache key)."""
-    count, latest = db.session.execute(
-        select(func.count(Comment.decided_at), func.max(Comment.decided_at)).where(Comment.article_slug == article_slug)
-    ).one()
+    # A plain connection and a prebuilt statement, not the ORM session: this runs on every page view.
+    with db.engine.connect() as connection:
+        count, latest = connection.execute(_REVISION_QUERY, {"slug": article_slug}).one()
     return count, latest.isoformat() if latest is not None else None
+
+
+_REVISION_QUERY = select(func.count(Comment.decided_at), func.max(Comment.decided_at)).where(
+    Comment.article_slug == bindparam("slug")
+)
 
 
 def approved_comments_for(article_slug: str, page: int = 1) -> CommentPage:

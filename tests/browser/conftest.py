@@ -8,18 +8,23 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from flask import Flask
+from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from app.comments.models import CommentStatus
 from app.comments.service import Submission, decide, post_comment
 from app.extensions import db
 from app.moderation.models import Moderator
-from tests.browser.pages import MODERATOR_EMAIL, MODERATOR_PASSWORD
+from app.newsletter import service
+from app.newsletter.forms import consent_wording
+from app.newsletter.tokens import CONFIRM_SALT, address_digest, confirm_token, unsubscribe_token
+from tests.browser.pages import LINK_TOKENS, MODERATOR_EMAIL, MODERATOR_PASSWORD
 from tests.conftest import ARTICLE_SLUG
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -62,8 +67,9 @@ def java() -> str:
 
 
 def _seed_site(app: Flask) -> None:
-    """What the pages show in real use: a moderator, an approved comment in another language
-    than most pages (its lang/dir marking is checked), and pending ones for the queue."""
+    """What the pages show in real use: a moderator, approved comments in other languages than
+    most pages (their lang/dir marking is checked), a pending one for the queue, and a pending
+    subscriber whose mailed links the newsletter pages open."""
     with app.app_context():
         moderator = Moderator(email=MODERATOR_EMAIL)
         moderator.set_password(MODERATOR_PASSWORD)
@@ -79,6 +85,29 @@ def _seed_site(app: Flask) -> None:
             comment = post_comment(Submission(ARTICLE_SLUG, page_locale, language, name, body, ip="127.0.0.1"))
             approved.append(comment.id)
         decide(approved[:2], CommentStatus.APPROVED, None)
+    with app.test_request_context("/en/subscribe"):
+        service.subscribe(
+            "subscriber@example.org",
+            locale="en",
+            consent_text=consent_wording(),
+            source_page="/en/subscribe",
+        )
+        subscriber = service.find_subscriber("subscriber@example.org")
+        assert subscriber is not None
+        LINK_TOKENS["confirm"] = confirm_token(subscriber)
+        LINK_TOKENS["unsubscribe"] = unsubscribe_token(subscriber)
+        LINK_TOKENS["expired_confirm"] = _expired_confirm_token(app, subscriber)
+
+
+class _EightDaysAgoSigner(TimestampSigner):
+    def get_timestamp(self) -> int:
+        return int(time.time()) - 8 * 24 * 3600
+
+
+def _expired_confirm_token(app: Flask, subscriber) -> str:
+    """A genuine confirmation link, signed as if mailed eight days ago (they last seven)."""
+    serializer = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt=CONFIRM_SALT, signer=_EightDaysAgoSigner)
+    return serializer.dumps([subscriber.id, address_digest(subscriber.email)])
 
 
 @pytest.fixture(scope="session")

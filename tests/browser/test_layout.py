@@ -100,18 +100,43 @@ def test_clipping_check_finds_clipped_text(injectable_page: Page, base_url: str)
     assert any(entry.startswith("h1") for entry in injectable_page.evaluate(CLIPPED_TEXT_JS))
 
 
-def test_print_stylesheet_loads_and_hides_navigation(page: Page, base_url: str) -> None:
-    open_page(page, base_url, ARTICLE, "en")
+# Visible text printed in a light colour (relative luminance over 0.3: unreadable on paper).
+PALE_PRINTED_TEXT_JS = """
+() => {
+  const luminance = colour => {
+    const [r, g, b] = colour.match(/[\\d.]+/g).slice(0, 3).map(Number).map(v => {
+      v /= 255; return v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  return [...document.body.querySelectorAll('*')]
+    .filter(el => [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()))
+    .filter(el => el.getClientRects().length > 0 && !el.closest('[aria-hidden="true"]'))
+    .filter(el => luminance(getComputedStyle(el).color) > 0.3)
+    .slice(0, 5)
+    .map(el => `${el.tagName.toLowerCase()}.${el.className}: ${getComputedStyle(el).color}`);
+}
+"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_print_stylesheet_loads_hides_navigation_and_prints_dark_on_white(
+    page: Page, base_url: str, scheme: str
+) -> None:
+    page.emulate_media(color_scheme=scheme)
+    open_page(page, base_url, ARTICLE, "ar")
     hidden = "sel => [...document.querySelectorAll(sel)].map(el => getComputedStyle(el).display)"
     assert "none" not in page.evaluate(hidden, "nav"), "navigation must show on screen"
-    page.emulate_media(media="print")
+    page.emulate_media(media="print", color_scheme=scheme)
     loaded = page.evaluate(
         "[...document.styleSheets].filter(s => s.media.mediaText === 'print').map(s => s.cssRules.length)"
     )
     assert loaded and loaded[0] > 0, "print.css did not load"
     assert set(page.evaluate(hidden, "nav")) == {"none"}, "navigation still shows in print"
-    assert page.evaluate(hidden, ".skip-link") == ["none"]
+    assert page.evaluate(hidden, ".skip-link, form, .site-footer") == ["none"] * page.evaluate(
+        "document.querySelectorAll('.skip-link, form, .site-footer').length"
+    )
     assert page.evaluate(hidden, "main") != ["none"]
-    assert page.evaluate(hidden, ".callout--warning")[0] != "none", "warnings must print"
-    body_colour = page.evaluate("getComputedStyle(document.body).color")
-    assert body_colour == "rgb(0, 0, 0)"
+    assert "none" not in page.evaluate(hidden, ".callout--warning"), "warnings must print"
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(255, 255, 255)"
+    pale = page.evaluate(PALE_PRINTED_TEXT_JS)
+    assert not pale, f"text too pale to read on paper ({scheme} screen): {pale}"

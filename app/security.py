@@ -1,8 +1,10 @@
-"""Security headers on every response (CSP with no inline script or style)."""
+"""Security headers on every response (CSP with no inline script or style), Secure cookies over
+https, and a size limit checked before any work."""
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from flask import Flask, Response, abort, has_request_context, request
+from flask.sessions import SecureCookieSessionInterface
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -33,5 +35,22 @@ def add_security_headers(response: Response) -> Response:
     return response
 
 
+class SessionInterface(SecureCookieSessionInterface):
+    """The session cookie is Secure when configured so, or whenever the request came over https,
+    directly or through a trusted proxy (PROXY_FIX_HOPS makes X-Forwarded-Proto count)."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return super().get_cookie_secure(app) or (has_request_context() and request.is_secure)
+
+
+def refuse_oversize_bodies() -> None:
+    """413 before any work, whatever the route does first (a link check, a login check)."""
+    limit = request.max_content_length
+    if limit is not None and (request.content_length or 0) > limit:
+        abort(413)
+
+
 def init_app(app: Flask) -> None:
+    app.session_interface = SessionInterface()
+    app.before_request(refuse_oversize_bodies)
     app.after_request(add_security_headers)

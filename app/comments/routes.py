@@ -12,13 +12,17 @@ from app.comments.service import Submission, post_comment, record_spam, seconds_
 from app.content import Article, article_by_slug
 from app.database import answer_if_unavailable
 from app.extensions import csrf
-from app.i18n import SiteLocale, find_locale
+from app.i18n import SiteLocale, find_locale, registered_locales
 from app.pages import article_page_context
 
 bp = Blueprint("comments", __name__)
 
 CSRF_MISSING = "The CSRF token is missing."
 OWN_COMMENTS_KEPT = 20
+
+
+def _known_languages() -> set[str]:
+    return {loc.lang for loc in registered_locales()}
 
 
 def _page_or_404(locale: str, slug: str) -> tuple[SiteLocale, Article]:
@@ -52,7 +56,8 @@ def _submission(form: CommentForm, site_locale: SiteLocale, article: Article) ->
     return Submission(
         article_slug=article.slug,
         page_locale=site_locale.code,
-        language=form.language.data or site_locale.lang,
+        # A refused (spam) post was never validated: only a language on the list is stored.
+        language=form.language.data if form.language.data in _known_languages() else site_locale.lang,
         author_name=clean_text(form.name.data or "").text,
         body=clean_text(form.comment.data or "").text,
         ip=request.remote_addr,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from sqlalchemy import select
 
+from app.database import optional_read
 from app.extensions import db, login_manager
 from app.moderation.models import Moderator
 
@@ -14,7 +15,11 @@ def load_moderator(session_id: str) -> Moderator | None:
     moderator_id, _, version = session_id.partition(":")
     if not moderator_id.isdigit() or not version.isdigit():
         return None
-    moderator = db.session.execute(select(Moderator).where(Moderator.id == int(moderator_id))).scalar_one_or_none()
+    # Every page asks (Flask-Login's template context): with the database down, nobody is signed in.
+    moderator = optional_read(
+        lambda: db.session.execute(select(Moderator).where(Moderator.id == int(moderator_id))).scalar_one_or_none(),
+        default=None,
+    )
     if moderator is None or moderator.session_version != int(version):
         return None
     return moderator

@@ -1,0 +1,347 @@
+"""Security: headers on every route and error page, cookies, CSRF on every state-changing route,
+no open redirect, moderation closed to strangers and after logout, throttled logins, hashed
+passwords, no secrets in logs."""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import urlsplit
+
+import pytest
+from flask import Flask
+from sqlalchemy import select, text
+
+from app.comments.models import CommentStatus
+from app.extensions import db, limiter
+from app.moderation.models import Moderator
+from app.newsletter.models import Subscriber, SubscriberStatus
+from app.newsletter.tokens import confirm_token, unsubscribe_token
+from tests.comments_support import all_comments, article_url, comments_url, form_tokens, post_comment
+from tests.conftest import ARTICLE_SLUG, csrf_token_from
+from tests.test_faults import database_down
+
+EMAIL, PASSWORD = "guardian@example.org", "moderator password that is long enough"
+SECRET_KEY = "secret-key-that-must-never-be-logged-7f3a"
+MAIL_PASSWORD = "mail-password-that-must-never-be-logged-91c2"
+SUBSCRIBER = "parent.private@example.net"
+
+
+@pytest.fixture
+def app_config() -> dict[str, object]:
+    return {"COMMENT_MIN_SECONDS": 0, "SECRET_KEY": SECRET_KEY, "MAIL_PASSWORD": MAIL_PASSWORD}
+
+
+@pytest.fixture
+def moderator(app, runner) -> str:
+    result = runner.invoke(args=["moderators", "add", EMAIL, "--password-stdin"], input=PASSWORD + "\n")
+    assert result.exit_code == 0, result.output
+    return EMAIL
+
+
+@pytest.fixture
+def subscriber_tokens(app) -> dict[str, str]:
+    with app.app_context():
+        person = Subscriber(email=SUBSCRIBER, status=SubscriberStatus.PENDING, locale="en", consent_text="ok",
+                            source_page="/en/subscribe")  # fmt: skip
+        db.session.add(person)
+        db.session.commit()
+        return {"confirm": confirm_token(person), "unsubscribe": unsubscribe_token(person)}
+
+
+def login(client, locale: str = "en", password: str = PASSWORD):
+    page = client.get(f"/{locale}/moderation/login").get_data(as_text=True)
+    return client.post(
+        f"/{locale}/moderation/login", data={"csrf_token": csrf_token_from(page), "email": EMAIL, "password": password}
+    )
+
+
+def rule_urls(app: Flask, tokens: dict[str, str], method: str) -> list[str]:
+    """One concrete URL for every rule of the app that answers `method`."""
+    values = {"locale": "en", "slug": ARTICLE_SLUG}
+    urls = []
+    for rule in app.url_map.iter_rules():
+        if method not in rule.methods or rule.endpoint == "static":
+            continue
+        args = dict(values)
+        if "token" in rule.arguments and tokens:
+            args["token"] = tokens["confirm" if "confirm" in rule.endpoint else "unsubscribe"]
+        if not rule.arguments <= set(args):
+            continue  # static files: checked on their own
+        with app.test_request_context():
+            from flask import url_for
+
+            urls.append(url_for(rule.endpoint, **{k: v for k, v in args.items() if k in rule.arguments}))
+    return sorted(set(urls))
+
+
+# --- headers ----------------------------------------------------------------------------------
+
+
+def assert_security_headers(response, what: str) -> None:
+    headers = response.headers
+    csp = headers.get("Content-Security-Policy", "")
+    assert "default-src 'none'" in csp and "frame-ancestors 'none'" in csp, what
+    assert "script-src" not in csp and "unsafe-inline" not in csp, what
+    assert headers.get("X-Content-Type-Options") == "nosniff", what
+    assert headers.get("X-Frame-Options") == "DENY", what
+    assert headers.get("Referrer-Policy") == "strict-origin-when-cross-origin", what
+
+
+def test_headers_on_every_route(app, client, subscriber_tokens, moderator):
+    for url in rule_urls(app, subscriber_tokens, "GET"):
+        assert_security_headers(client.get(url), f"GET {url}")
+    with app.test_request_context():
+        from app.assets import static_url
+
+        stylesheet = static_url("css/site.css")
+    assert_security_headers(client.get(stylesheet), "static file")
+    assert login(client).status_code == 303
+    for url in rule_urls(app, subscriber_tokens, "GET"):
+        assert_security_headers(client.get(url), f"GET {url} (moderator)")
+
+
+def test_headers_on_every_error_page_and_redirect(app, client):
+    answers = {
+        302: client.get("/"),
+        303: post_comment(client, "en", "Ana", "A fine comment"),
+        308: client.get("/en"),
+        400: client.post(comments_url("en"), data={"name": "x"}),
+        404: client.get("/en/nothing-here"),
+        405: client.get("/en/moderation/logout"),
+        413: client.post("/en/subscribe", data={"email": "a" * 70_000}),
+    }
+    with database_down(app):
+        answers[503] = client.post("/en/moderation/login", data={"csrf_token": form_tokens(client, "en")["csrf_token"],
+                                                                  "email": "a@b.c", "password": "x"})  # fmt: skip
+    for status, response in answers.items():
+        assert response.status_code == status
+        assert_security_headers(response, str(status))
+
+
+# --- cookies ----------------------------------------------------------------------------------
+
+
+def set_cookies(response) -> dict[str, str]:
+    return {header.split("=", 1)[0]: header for header in response.headers.getlist("Set-Cookie")}
+
+
+def test_cookies_are_httponly_and_lax_and_not_secure_over_plain_http(client):
+    cookies = set_cookies(client.get(article_url("fr")))
+    assert {"session", "locale"} <= set(cookies)
+    for name, header in cookies.items():
+        assert "HttpOnly" in header and "SameSite=Lax" in header, name
+        assert "Secure" not in header, name  # would break a laptop's http://127.0.0.1
+
+
+@pytest.mark.parametrize(
+    ("config", "headers"),
+    [
+        ({"SESSION_COOKIE_SECURE": True}, {}),
+        ({"PROXY_FIX_HOPS": 1}, {"X-Forwarded-Proto": "https"}),
+    ],
+    ids=["SESSION_COOKIE_SECURE", "behind-https-proxy"],
+)
+def test_cookies_are_secure_when_served_over_https(database_url, tmp_path, config, headers):
+    from tests.conftest import make_test_app
+
+    app = make_test_app(database_url, tmp_path, **config)
+    response = app.test_client().get(article_url("es"), headers=headers)
+    cookies = set_cookies(response)
+    assert {"session", "locale"} <= set(cookies)
+    for name, header in cookies.items():
+        assert "Secure" in header and "HttpOnly" in header and "SameSite=Lax" in header, name
+    if headers:
+        assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_a_forwarded_proto_is_ignored_without_a_trusted_proxy(client):
+    response = client.get(article_url("es"), headers={"X-Forwarded-Proto": "https"})
+    assert all("Secure" not in header for header in set_cookies(response).values())
+    assert "Strict-Transport-Security" not in response.headers
+
+
+# --- CSRF -------------------------------------------------------------------------------------
+
+
+def state(app: Flask) -> tuple:
+    with app.app_context():
+        comments = db.session.execute(text("SELECT id, status FROM comments ORDER BY id")).all()
+        people = db.session.execute(text("SELECT email, status FROM subscribers ORDER BY id")).all()
+        moderators = db.session.execute(text("SELECT id, session_version FROM moderators")).all()
+        return comments, people, moderators
+
+
+def test_every_state_changing_route_refuses_a_post_without_csrf(app, client, subscriber_tokens, moderator):
+    post_comment(app.test_client(), "en", "Reader", "Waiting for a moderator")
+    assert login(client).status_code == 303  # logged in, so only CSRF can refuse the moderation posts
+    pending = all_comments(app)[0].id
+    data = {"name": "N", "comment": "C", "email": "x@example.org", "password": PASSWORD, "one": f"approve:{pending}"}
+    data["ids"], data["action"] = str(pending), "approve"
+    post_urls = rule_urls(app, subscriber_tokens, "POST")
+    assert len(post_urls) >= 7  # comments, subscribe, confirm, unsubscribe, login, logout, decide
+    before = state(app)
+    for url in post_urls:
+        response = client.post(url, data=data)
+        assert response.status_code == 400, url
+        assert state(app) == before, url
+    # A token from another session does not count either.
+    foreign = csrf_token_from(app.test_client().get("/en/subscribe").get_data(as_text=True))
+    for url in post_urls:
+        assert client.post(url, data={**data, "csrf_token": foreign}).status_code == 400, url
+    assert state(app) == before
+
+
+def test_only_the_rfc_8058_one_click_unsubscribe_needs_no_token(app, subscriber_tokens):
+    stranger = app.test_client()  # a mail provider: no cookie, no token
+    url = f"/en/unsubscribe/{subscriber_tokens['unsubscribe']}"
+    assert stranger.post(url, data={"List-Unsubscribe": "One-Click"}).status_code == 200
+    with app.app_context():
+        assert db.session.execute(select(Subscriber.status)).scalar_one() == SubscriberStatus.UNSUBSCRIBED
+
+
+# --- redirects --------------------------------------------------------------------------------
+
+EVIL = ["//evil.example", "https://evil.example", "/\\evil.example", "\\\\evil.example", "http:evil.example",
+        "//evil.example/%2e%2e", "/%2F%2Fevil.example", "https:/\\evil.example"]  # fmt: skip
+REDIRECT_PARAMS = ["next", "return_to", "redirect", "url", "continue", "came_from"]
+
+
+def assert_same_site(response, what: str) -> None:
+    location = response.headers.get("Location")
+    if location is None:
+        return
+    parts = urlsplit(location)
+    assert parts.scheme in ("", "http") and parts.netloc in ("", "localhost"), (what, location)
+    assert parts.path.startswith("/") and not parts.path.startswith(("//", "/\\")), (what, location)
+
+
+def test_no_open_redirect_through_any_parameter(app, client, subscriber_tokens, moderator):
+    query = {name: value for name, value in zip(REDIRECT_PARAMS * 2, EVIL, strict=False)}
+    redirecting = 0
+    for evil in EVIL:
+        params = {name: evil for name in REDIRECT_PARAMS}
+        for url in rule_urls(app, subscriber_tokens, "GET"):
+            response = client.get(url, query_string=params, headers={"Referer": evil})
+            redirecting += response.status_code in (301, 302, 303, 307, 308)
+            assert_same_site(response, f"GET {url}")
+        # Every form that redirects after a POST, with the evil target in the body too.
+        tokens = form_tokens(client, "en")
+        data = {**tokens, **params, "name": "Ana", "comment": f"Hello {evil}", "website": ""}
+        response = client.post(comments_url("en"), query_string=params, data=data)
+        assert response.status_code == 303
+        assert_same_site(response, "comment")
+        token = csrf_token_from(client.get("/en/subscribe").get_data(as_text=True))
+        data = {**params, "csrf_token": token, "email": "p@example.org", "source": evil}
+        response = client.post("/en/subscribe", query_string=params, data=data)
+        assert response.status_code == 303
+        assert_same_site(response, "subscribe")
+        response = login(app.test_client())
+        assert_same_site(response, "login")
+        # Paths that only look like another site (the slash and locale redirects).
+        for path in (f"/{evil.lstrip('/')}", f"/en/{evil}", "//evil.example/en", "/en//evil.example/"):
+            raw = client.get("/", environ_overrides={"PATH_INFO": path, "REQUEST_URI": path})
+            assert_same_site(raw, path)
+    assert redirecting > 0 and query
+    with app.app_context():
+        sources = db.session.execute(select(Subscriber.source_page)).scalars().all()
+    assert all(source.startswith("/") and "evil" not in source for source in sources)
+
+
+# --- moderation -------------------------------------------------------------------------------
+
+
+def moderation_urls(app: Flask, method: str) -> list[str]:
+    urls = rule_urls(app, {}, method)
+    return [url for url in urls if url.startswith("/en/moderation/") and not url.endswith("/login")]
+
+
+def assert_closed(app: Flask, client, what: str) -> None:
+    before = state(app)
+    get_urls, post_urls = moderation_urls(app, "GET"), moderation_urls(app, "POST")
+    assert get_urls and post_urls
+    token = csrf_token_from(client.get("/en/moderation/login").get_data(as_text=True))
+    pending = all_comments(app)[0].id
+    for url in get_urls:
+        response = client.get(url)
+        assert response.status_code in (302, 303), (what, url)
+        assert urlsplit(response.headers["Location"]).path == "/en/moderation/login", (what, url)
+    for url in post_urls:
+        response = client.post(url, data={"csrf_token": token, "one": f"spam:{pending}"})
+        assert response.status_code in (302, 303), (what, url)
+        assert urlsplit(response.headers["Location"]).path == "/en/moderation/login", (what, url)
+        assert "Waiting" not in client.get(url).get_data(as_text=True)
+    assert state(app) == before, what
+
+
+def test_moderation_is_closed_to_strangers_and_after_logout(app, client, moderator):
+    post_comment(app.test_client(), "en", "Reader", "Waiting for a moderator")
+    assert_closed(app, app.test_client(), "anonymous")
+    assert login(client).status_code == 303
+    assert "Waiting for a moderator" in client.get("/en/moderation/").get_data(as_text=True)
+    copy = client.get_cookie("session").value
+    token = csrf_token_from(client.get("/en/moderation/").get_data(as_text=True))
+    assert client.post("/en/moderation/logout", data={"csrf_token": token}).status_code == 303
+    assert_closed(app, client, "after logout")
+    replay = app.test_client()
+    replay.set_cookie("session", copy)  # a copy of the cookie taken before logout
+    assert_closed(app, replay, "replayed cookie")
+    assert [c.status for c in all_comments(app)] == [CommentStatus.PENDING]
+
+
+class TestThrottledLogin:
+    @pytest.fixture
+    def app_config(self) -> dict[str, object]:
+        return {"RATELIMIT_ENABLED": True, "MODERATION_LOGIN_LIMIT": "3/minute"}
+
+    def test_login_is_throttled_with_a_translated_429(self, app, moderator):
+        limiter.reset()
+        guesser = app.test_client()
+        statuses = [login(guesser, "ar", password=f"guess {n}").status_code for n in range(5)]
+        assert statuses == [422, 422, 422, 429, 429]
+        # Even the right password is refused while throttled: a guess cannot be confirmed.
+        refused = login(guesser, "ar")
+        assert refused.status_code == 429
+        assert int(refused.headers["Retry-After"]) > 0
+        assert '<html lang="ar"' in refused.get_data(as_text=True)
+        assert_security_headers(refused, "429")
+
+
+def test_passwords_are_stored_as_scrypt_hashes(app, moderator):
+    with app.app_context():
+        stored = db.session.execute(select(Moderator.password_hash)).scalar_one()
+    assert stored.startswith("scrypt:")
+    assert PASSWORD not in stored
+
+
+# --- logs -------------------------------------------------------------------------------------
+
+
+def test_secrets_never_reach_the_logs(app, client, caplog):
+    caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.INFO, logger="sqlalchemy.engine")  # even SQL echo shows no values
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["moderators", "add", EMAIL, "--password-stdin"], input=PASSWORD + "\n").exit_code == 0
+    token = csrf_token_from(client.get("/en/subscribe").get_data(as_text=True))
+    subscribed = client.post("/en/subscribe", data={"csrf_token": token, "email": SUBSCRIBER})
+    assert subscribed.status_code == 303
+    subscribed.close()  # the confirmation mail goes out once the answer is closed
+    with app.app_context():
+        person = db.session.execute(select(Subscriber)).scalar_one()
+        confirm = confirm_token(person)
+    page = client.get(f"/en/subscribe/confirm/{confirm}").get_data(as_text=True)
+    assert (
+        client.post(f"/en/subscribe/confirm/{confirm}", data={"csrf_token": csrf_token_from(page)}).status_code == 303
+    )
+    assert post_comment(client, "en", "Ana", f"Write to me at {SUBSCRIBER}").status_code == 303
+    assert login(client, password="a wrong password").status_code == 422
+    assert login(client).status_code == 303
+    with database_down(app):
+        client.get(article_url("en"))
+        post_comment(client, "en", "Ana", f"Again {SUBSCRIBER}", tokens=form_tokens(client, "en"))
+    logged = caplog.text + "\n".join(str(record.args) for record in caplog.records)
+    # The flow was logged (SQL included, values hidden; the offline mail with a masked address).
+    assert "INSERT INTO subscribers" in logged and "not sent, logged instead" in logged
+    for secret in (SECRET_KEY, MAIL_PASSWORD, SUBSCRIBER, PASSWORD, "a wrong password"):
+        assert secret not in logged, secret

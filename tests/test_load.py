@@ -1,0 +1,133 @@
+"""Load: 200 concurrent readers and 30 concurrent commenters against two gunicorn workers, on
+SQLite and (when TEST_DATABASE_URL is set) PostgreSQL. Zero errors, zero lost or duplicated
+comments; latency percentiles are printed, never asserted."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import requests
+from sqlalchemy import create_engine, text
+
+from tests.conftest import _drop_postgres_database, _postgres_database
+from tests.live_support import article_path, gunicorn_site, post_comment
+
+READERS, COMMENTERS = 200, 30
+DURATION = 12.0  # seconds of load; every request started before the end is awaited
+READER_PAGES = [article_path("en"), article_path("ar"), "/en/", "/fr/", article_path("zh-hans")]
+
+
+class Tally:
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.latencies: list[float] = []
+        self.errors: Counter[str] = Counter()
+        self.answered: dict[str, int] = {}
+
+    def timed(self, seconds: float) -> None:
+        with self.lock:
+            self.latencies.append(seconds)
+
+    def error(self, what: str) -> None:
+        with self.lock:
+            self.errors[what] += 1
+
+
+def reader(base_url: str, number: int, deadline: float, tally: Tally) -> None:
+    session = requests.Session()
+    turn = number
+    while time.monotonic() < deadline:
+        path = READER_PAGES[turn % len(READER_PAGES)]
+        turn += 1
+        started = time.perf_counter()
+        try:
+            response = session.get(base_url + path, timeout=120)
+        except requests.RequestException as error:
+            tally.error(f"GET {path}: {type(error).__name__}")
+            continue
+        tally.timed(time.perf_counter() - started)
+        if response.status_code != 200:
+            tally.error(f"GET {path}: {response.status_code}")
+
+
+def commenter(base_url: str, number: int, deadline: float, tally: Tally) -> None:
+    session = requests.Session()
+    sent = 0
+    while time.monotonic() < deadline:
+        body = f"Load comment {number}-{sent}: my child slept better after this advice."
+        sent += 1
+        started = time.perf_counter()
+        try:
+            status = post_comment(session, base_url, f"Commenter {number}", body)
+        except requests.RequestException as error:
+            tally.error(f"comment: {type(error).__name__}")
+            status = -1
+        tally.timed(time.perf_counter() - started)
+        with tally.lock:
+            tally.answered[body] = status
+        if status != 303:
+            tally.error(f"comment: {status}")
+
+
+def percentiles(latencies: list[float]) -> str:
+    cuts = statistics.quantiles(latencies, n=100, method="inclusive")
+    return f"p50 {cuts[49] * 1000:.0f} ms, p95 {cuts[94] * 1000:.0f} ms, p99 {cuts[98] * 1000:.0f} ms"
+
+
+def database_urls():
+    yield pytest.param("sqlite", id="sqlite")
+    yield pytest.param(
+        "postgresql",
+        id="postgresql",
+        marks=pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"), reason="TEST_DATABASE_URL not set"),
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("live")
+@pytest.mark.parametrize("backend", database_urls())
+def test_readers_and_commenters_under_load_lose_nothing(backend, tmp_path: Path, capsys):
+    if backend == "sqlite":
+        database_url = f"sqlite:///{tmp_path / 'load.db'}"
+    else:
+        database_url = _postgres_database(os.environ["TEST_DATABASE_URL"])
+    tally = Tally()
+    try:
+        with gunicorn_site(database_url, workers=2, threads=4) as site:
+            deadline = time.monotonic() + DURATION
+            threads = [threading.Thread(target=reader, args=(site.url, n, deadline, tally)) for n in range(READERS)]
+            threads += [
+                threading.Thread(target=commenter, args=(site.url, n, deadline, tally)) for n in range(COMMENTERS)
+            ]
+            started = time.monotonic()
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=300)
+            elapsed = time.monotonic() - started
+            assert not any(thread.is_alive() for thread in threads)
+
+        engine = create_engine(database_url)
+        with engine.connect() as connection:
+            stored = [row[0] for row in connection.execute(text("SELECT body FROM comments"))]
+        engine.dispose()
+    finally:
+        if backend != "sqlite":
+            _drop_postgres_database(database_url)
+
+    acknowledged = {body for body, status in tally.answered.items() if status == 303}
+    with capsys.disabled():
+        print(
+            f"\n[load {backend}] {len(tally.latencies)} requests in {elapsed:.1f} s "
+            f"({len(tally.latencies) / elapsed:.0f}/s), {len(acknowledged)} comments; {percentiles(tally.latencies)}"
+        )
+    assert not tally.errors, dict(tally.errors)
+    assert len(stored) == len(set(stored)), "a comment was stored twice"
+    assert set(stored) == acknowledged, "the database and the 303 answers differ"
+    assert len(acknowledged) >= COMMENTERS  # every commenter got at least one through

@@ -67,6 +67,11 @@ def per_reader(name: str, compute: Callable[[], str]) -> str:
     return placeholder
 
 
+def do_not_store() -> None:
+    """The page being rendered is incomplete (e.g. comments unavailable): serve it, never keep it."""
+    g._shared_render_incomplete = True
+
+
 def _fresh_csrf_token() -> str:
     g.pop(_CSRF_SESSION_KEY, None)
     return generate_csrf()
@@ -108,7 +113,8 @@ def serve_shared(page_key: Hashable, freshness: Hashable, render: Callable[[], s
     page = store.get(key)
     if page is None:
         page = _render_shared(render)
-        store.put(key, page)
+        if not g.pop("_shared_render_incomplete", False):
+            store.put(key, page)
     html = page.html
     for placeholder, compute in page.fills:
         html = html.replace(placeholder, compute())

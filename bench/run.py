@@ -52,8 +52,20 @@ def free_port() -> int:
 @contextlib.contextmanager
 def gunicorn(app: str, env: dict[str, str], cwd: Path, workers: int) -> Iterator[str]:
     port = free_port()
-    command = [str(BIN / "gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}",
-               "--access-logfile", "/dev/null", "--error-logfile", "-", "--log-level", "warning", app]
+    command = [
+        str(BIN / "gunicorn"),
+        "-w",
+        str(workers),
+        "-b",
+        f"127.0.0.1:{port}",
+        "--access-logfile",
+        "/dev/null",
+        "--error-logfile",
+        "-",
+        "--log-level",
+        "warning",
+        app,
+    ]
     process = subprocess.Popen(command, cwd=cwd, env=env)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -68,8 +80,14 @@ def gunicorn(app: str, env: dict[str, str], cwd: Path, workers: int) -> Iterator
         process.wait(timeout=30)
 
 
-def wrk(url: str, duration: int, connections: int, headers: dict[str, str] | None = None,
-        script: Path | None = None, env: dict[str, str] | None = None) -> tuple[float, float, float, int]:
+def wrk(
+    url: str,
+    duration: int,
+    connections: int,
+    headers: dict[str, str] | None = None,
+    script: Path | None = None,
+    env: dict[str, str] | None = None,
+) -> tuple[float, float, float, int]:
     command = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency"]
     for name, value in (headers or {}).items():
         command += ["-H", f"{name}: {value}"]
@@ -90,13 +108,15 @@ def _ms(value: str) -> float:
 
 def site_environment(tmp: Path, **extra: str) -> dict[str, str]:
     env = dict(os.environ)
-    env.update({
-        "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{tmp / 'bench.db'}"),
-        "SECRET_KEY": "benchmark-only-secret",
-        "RATELIMIT_ENABLED": "false",
-        "COMMENT_MIN_SECONDS": "0",
-        "FLASK_APP": "app",
-    })
+    env.update(
+        {
+            "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{tmp / 'bench.db'}"),
+            "SECRET_KEY": "benchmark-only-secret",
+            "RATELIMIT_ENABLED": "false",
+            "COMMENT_MIN_SECONDS": "0",
+            "FLASK_APP": "app",
+        }
+    )
     env.update(extra)
     return env
 
@@ -129,8 +149,13 @@ def page_weights(url: str) -> dict[str, int]:
 
 
 def median_result(name: str, runs: list[tuple[float, float, float, int]]) -> Result:
-    return Result(name, statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs),
-                  statistics.median(r[2] for r in runs), sum(r[3] for r in runs))
+    return Result(
+        name,
+        statistics.median(r[0] for r in runs),
+        statistics.median(r[1] for r in runs),
+        statistics.median(r[2] for r in runs),
+        sum(r[3] for r in runs),
+    )
 
 
 def main() -> int:
@@ -154,9 +179,11 @@ def main() -> int:
         def measure(name: str, *a, **kw) -> None:
             runs.setdefault(name, []).append(wrk(*a, duration=args.duration, connections=args.connections, **kw))
 
-        with gunicorn("hello:create_app()", dict(os.environ), ROOT / "bench", args.workers) as base, \
-                gunicorn("app:create_app()", env, ROOT, args.workers) as site, \
-                gunicorn("app:create_app()", site_environment(tmp, PAGE_CACHE="off"), ROOT, args.workers) as cold:
+        with (
+            gunicorn("hello:create_app()", dict(os.environ), ROOT / "bench", args.workers) as base,
+            gunicorn("app:create_app()", env, ROOT, args.workers) as site,
+            gunicorn("app:create_app()", site_environment(tmp, PAGE_CACHE="off"), ROOT, args.workers) as cold,
+        ):
             with urllib.request.urlopen(site + ARTICLE) as response:  # noqa: S310
                 etag = response.headers["ETag"]
             for _ in range(args.rounds):  # alternate so drift on the machine hits both sides alike
@@ -167,7 +194,9 @@ def main() -> int:
                 measure("home", site + "/en/")
                 measure("article 304 (If-None-Match)", site + ARTICLE, headers={"If-None-Match": etag})
             post_env = dict(os.environ, **comment_post_setup(site))
-            measure("comment post (303)", site + ARTICLE + "/comments", script=ROOT / "bench" / "post.lua", env=post_env)
+            measure(
+                "comment post (303)", site + ARTICLE + "/comments", script=ROOT / "bench" / "post.lua", env=post_env
+            )
             weights = page_weights(site)
 
     results = [median_result(name, value) for name, value in runs.items()]
@@ -181,8 +210,10 @@ def main() -> int:
         "|---|---:|---:|---:|---:|---:|",
     ]
     for result in results:
-        lines.append(f"| {result.name} | {result.rps:,.0f} | {result.p50_ms:.2f} | {result.p99_ms:.2f} | "
-                     f"{result.errors} | {result.rps / baseline.rps:.2f} |")
+        lines.append(
+            f"| {result.name} | {result.rps:,.0f} | {result.p50_ms:.2f} | {result.p99_ms:.2f} | "
+            f"{result.errors} | {result.rps / baseline.rps:.2f} |"
+        )
     lines += ["", "| page weight | value |", "|---|---:|"]
     lines += [f"| {name} | {value:,} |" for name, value in weights.items()]
     report = "\n".join(lines)

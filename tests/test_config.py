@@ -36,13 +36,25 @@ def test_environment_overrides_defaults(tmp_path: Path, monkeypatch):
 
 def test_default_database_is_sqlite_in_instance(tmp_path: Path, monkeypatch):
     monkeypatch.delenv("DATABASE_URL", raising=False)
-    assert settings_from_environment(tmp_path)["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'child-health-guide.db'}"
+    assert (
+        settings_from_environment(tmp_path)["SQLALCHEMY_DATABASE_URI"]
+        == f"sqlite:///{tmp_path / 'child-health-guide.db'}"
+    )
 
 
-@pytest.mark.parametrize(("hops", "expected_ip", "expected_secure"), [(0, "127.0.0.1", False), (1, "203.0.113.9", True)])
+@pytest.mark.parametrize(
+    ("hops", "expected_ip", "expected_secure"), [(0, "127.0.0.1", False), (1, "203.0.113.9", True)]
+)
 def test_proxy_fix_trusts_only_the_configured_hops(tmp_path: Path, hops, expected_ip, expected_secure):
-    app = create_app({"TESTING": True, "SECRET_KEY": "x", "PROXY_FIX_HOPS": hops, "INSTANCE_PATH": str(tmp_path),
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'db.sqlite'}"})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "x",
+            "PROXY_FIX_HOPS": hops,
+            "INSTANCE_PATH": str(tmp_path),
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'db.sqlite'}",
+        }
+    )
     seen = {}
 
     @app.get("/whoami")

@@ -44,6 +44,7 @@ def test_the_script_exits_nonzero_only_for_vulnerabilities(tmp_path, monkeypatch
             fake_python.symlink_to(sys.executable)
         result = subprocess.run(
             [str(fake_python), str(PROJECT_ROOT / "tools" / "audit_dependencies.py")],
-            capture_output=True, text=True,
+            capture_output=True,
+            text=True,
         )
         assert result.returncode == expected, result.stdout + result.stderr

@@ -35,13 +35,13 @@ def test_an_approval_through_one_worker_shows_on_every_worker_at_once(database_u
         login = moderator.get(f"{base_url}/en/moderation/login", timeout=30).text
         token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', login).group(1)
         flask_cli(env, "moderators", "add", "mod@example.org", "--password-stdin", stdin="a long passphrase\n")
-        signed_in = moderator.post(f"{base_url}/en/moderation/login", timeout=30, allow_redirects=True,
-                                   data={"csrf_token": token, "email": "mod@example.org", "password": "a long passphrase"})  # fmt: skip
+        credentials = {"csrf_token": token, "email": "mod@example.org", "password": "a long passphrase"}
+        signed_in = moderator.post(f"{base_url}/en/moderation/login", data=credentials, timeout=30)
         queue = signed_in.text
         action = re.search(r'<form[^>]*action="([^"]*)"[^>]*>(?:(?!</form>).)*value="approve"', queue, re.S)
         token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', queue).group(1)
-        decided = moderator.post(base_url + action.group(1), timeout=30, allow_redirects=False,
-                                 data={"csrf_token": token, "ids": comment_id, "action": "approve"})  # fmt: skip
+        decision = {"csrf_token": token, "ids": comment_id, "action": "approve"}
+        decided = moderator.post(base_url + action.group(1), data=decision, timeout=30, allow_redirects=False)
         assert decided.status_code in (302, 303)
 
         for code in LOCALE_CODES:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import get_flashed_messages, request, session
 
+from app import page_cache
 from app.comments.forms import CommentForm, comment_hint, name_hint
 from app.comments.service import approved_comments_for, pending_comments_among
 from app.content import Article
@@ -35,11 +36,13 @@ def comment_section_context(article: Article) -> dict[str, object]:
         ),
         default=(None, []),
     )
+    if page is None:
+        page_cache.do_not_store()
     return {
         "comment_form": new_comment_form(article),
         "comment_form_posted": False,
         "comment_messages": [],
-        "comments_unavailable": page is None,  # a page built now must not be cached
+        "comments_unavailable": page is None,
         "comment_page": page,
         "comment_own_pending": own_pending,
         "comment_status": get_flashed_messages(category_filter=[STATUS_CATEGORY]),

@@ -116,21 +116,34 @@ def base_url(live_server, live_app: Flask) -> str:
     return live_server.url
 
 
-def _new_page(browser: Browser, **context_options: object) -> Iterator[Page]:
-    context: BrowserContext = browser.new_context(viewport=DESKTOP, **context_options)
-    page = context.new_page()
-    yield page
+@pytest.fixture(scope="session")
+def _visitor_context(browser: Browser) -> Iterator[BrowserContext]:
+    context = browser.new_context(viewport=DESKTOP)
+    yield context
     context.close()
 
 
+@pytest.fixture(scope="session")
+def _injectable_context(browser: Browser) -> Iterator[BrowserContext]:
+    context = browser.new_context(viewport=DESKTOP, bypass_csp=True)
+    yield context
+    context.close()
+
+
+# One context of each kind for the session (cheaper than one per test); each test gets a
+# page of its own, and open_page() clears cookies, so every visit starts as a new visitor.
 @pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
+def page(_visitor_context: BrowserContext) -> Iterator[Page]:
     """A page that obeys the site's Content-Security-Policy, as a visitor's browser does."""
-    yield from _new_page(browser)
+    new_page = _visitor_context.new_page()
+    yield new_page
+    new_page.close()
 
 
 @pytest.fixture
-def injectable_page(browser: Browser) -> Iterator[Page]:
+def injectable_page(_injectable_context: BrowserContext) -> Iterator[Page]:
     """A page that ignores CSP, so axe or test stylesheets can be injected (never for
     keyboard, reflow or print checks, which must see the site exactly as sent)."""
-    yield from _new_page(browser, bypass_csp=True)
+    new_page = _injectable_context.new_page()
+    yield new_page
+    new_page.close()

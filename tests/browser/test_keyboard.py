@@ -143,6 +143,8 @@ def test_first_tab_reaches_skip_link_and_enter_moves_focus_into_main(
 
 FOCUS_CASES = [
     *[(ARTICLE, locale, scheme) for locale in ("en", "ar") for scheme in ("light", "dark")],
+    # Windows high contrast: backgrounds and shadows are replaced, so only outlines show.
+    (ARTICLE, "en", "forced-colors"),
     *[(kind, "en", "light") for kind in PAGE_KINDS if kind is not ARTICLE],
     *[(kind, "ar", "dark") for kind in PAGE_KINDS if kind is not ARTICLE],
 ]
@@ -156,7 +158,10 @@ FOCUS_CASES = [
 def test_every_focusable_element_shows_a_focus_indicator(
     page: Page, base_url: str, kind: PageKind, locale: str, scheme: str
 ) -> None:
-    page.emulate_media(color_scheme=scheme)
+    if scheme == "forced-colors":
+        page.emulate_media(forced_colors="active", color_scheme="dark")
+    else:
+        page.emulate_media(color_scheme=scheme)
     open_page(page, base_url, kind, locale)
     count, states = tab_through(page)
     assert count > (10 if kind is ARTICLE else 1), f"too few focusable elements on {kind.name}"

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from playwright.sync_api import Page, Response
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 
 @dataclass(frozen=True)
@@ -110,4 +111,15 @@ def open_page(page: Page, base_url: str, kind: PageKind, locale: str) -> Respons
     assert response.status == kind.status, (
         f"{kind.name} ({locale}): expected HTTP {kind.status}, got {response.status} at {page.url}"
     )
+    if kind.focused_on_load:
+        # The browser applies autofocus at its next rendering step, not at "load": wait for
+        # it, so that nothing takes focus from under a test later.
+        try:
+            page.wait_for_function(
+                "selector => document.activeElement?.matches(selector)",
+                arg=kind.focused_on_load,
+                timeout=10_000,
+            )
+        except PlaywrightTimeoutError:
+            raise AssertionError(f"{kind.focused_on_load} never took focus on {kind.name} ({locale})") from None
     return response

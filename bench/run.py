@@ -184,15 +184,19 @@ def main() -> int:
             gunicorn("app:create_app()", env, ROOT, args.workers) as site,
             gunicorn("app:create_app()", site_environment(tmp, PAGE_CACHE="off"), ROOT, args.workers) as cold,
         ):
+            # A returning reader: their session cookie and the ETag of the page they already have.
             with urllib.request.urlopen(site + ARTICLE) as response:  # noqa: S310
                 etag = response.headers["ETag"]
+                cookie = "; ".join(c.split(";", 1)[0] for c in response.headers.get_all("Set-Cookie") or [])
             for _ in range(args.rounds):  # alternate so drift on the machine hits both sides alike
                 measure("baseline: hello world", base + "/")
                 measure("article (cached)", site + ARTICLE)
                 measure("baseline: hello world", base + "/")
                 measure("article (cold: no page cache)", cold + ARTICLE)
                 measure("home", site + "/en/")
-                measure("article 304 (If-None-Match)", site + ARTICLE, headers={"If-None-Match": etag})
+                measure(
+                    "article 304 (If-None-Match)", site + ARTICLE, headers={"If-None-Match": etag, "Cookie": cookie}
+                )
             post_env = dict(os.environ, **comment_post_setup(site))
             measure(
                 "comment post (303)", site + ARTICLE + "/comments", script=ROOT / "bench" / "post.lua", env=post_env

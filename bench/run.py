@@ -52,8 +52,13 @@ def free_port() -> int:
 @contextlib.contextmanager
 def gunicorn(app: str, env: dict[str, str], cwd: Path, workers: int) -> Iterator[str]:
     port = free_port()
+    # Both apps get the project's gunicorn.conf.py, so the command really is the same; worker
+    # recycling is off during a measurement (a restart mid-run would show up as p99 noise).
+    env = dict(env, GUNICORN_MAX_REQUESTS="0")
     command = [
         str(BIN / "gunicorn"),
+        "-c",
+        str(ROOT / "gunicorn.conf.py"),
         "-w",
         str(workers),
         "-b",

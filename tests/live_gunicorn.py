@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -44,28 +45,47 @@ def flask_cli(env: dict[str, str], *args: str, stdin: str | None = None) -> subp
                           capture_output=True, text=True, check=True)  # fmt: skip
 
 
+@dataclass
+class Site:
+    url: str
+    process: subprocess.Popen
+
+    def worker_pids(self) -> list[int]:
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split()
+        return [int(pid) for pid in children]
+
+
 @contextlib.contextmanager
-def gunicorn_site(env: dict[str, str], workers: int = 2, extra_args: tuple[str, ...] = ()) -> Iterator[str]:
-    """Migrate the database, start gunicorn, yield its base URL, stop it."""
+def gunicorn_site(env: dict[str, str], *, workers: int = 2, threads: int = 1) -> Iterator[Site]:
+    """`gunicorn -w N --threads T 'app:create_app()'` on a migrated database, as in production.
+    Its output goes nowhere: a pipe nobody reads would block the workers under load."""
     flask_cli(env, "db", "upgrade")
     port = free_port()
-    server = subprocess.Popen(
-        [str(VENV_BIN / "gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}", *extra_args, "app:create_app()"],
-        cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
+    command = [str(VENV_BIN / "gunicorn"), "-w", str(workers), "--threads", str(threads), "--backlog", "2048"]
+    command += ["-b", f"127.0.0.1:{port}", "app:create_app()"]
+    process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    site = Site(f"http://127.0.0.1:{port}", process)
     try:
-        for _ in range(300):
+        deadline = time.monotonic() + 60
+        while True:
             with contextlib.suppress(requests.RequestException):
-                if requests.get(f"{url}/healthz", timeout=5).status_code == 200:
+                if requests.get(f"{site.url}/healthz", timeout=5).status_code == 200:
                     break
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail("gunicorn did not start")
             time.sleep(0.1)
-        else:
-            pytest.fail("gunicorn did not start: " + server.stderr.read1().decode(errors="replace"))
-        yield url
+        yield site
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def article_path(locale: str = "en") -> str:
+    return f"/{locale}/articles/{ARTICLE_SLUG}"
 
 
 def comment_form_fields(html: str) -> dict[str, str]:
@@ -75,7 +95,8 @@ def comment_form_fields(html: str) -> dict[str, str]:
 
 
 def post_comment(session: requests.Session, base_url: str, name: str, text: str, locale: str = "en"):
-    page = session.get(f"{base_url}/{locale}/articles/{ARTICLE_SLUG}", timeout=30).text
-    data = {**comment_form_fields(page), "name": name, "comment": text, "website": ""}
-    return session.post(f"{base_url}/{locale}/articles/{ARTICLE_SLUG}/comments", data=data,
-                        allow_redirects=False, timeout=60)  # fmt: skip
+    """Fetch the form as a browser does and post it (redirects not followed)."""
+    page = session.get(base_url + article_path(locale), timeout=60)
+    page.raise_for_status()
+    data = {**comment_form_fields(page.text), "name": name, "comment": text, "website": ""}
+    return session.post(f"{base_url}{article_path(locale)}/comments", data=data, allow_redirects=False, timeout=60)

@@ -33,8 +33,8 @@ from tests.comments_support import (
     set_status,
 )
 from tests.conftest import LOCALE_CODES, csrf_token_from, make_test_app
-from tests.live_support import gunicorn_site
-from tests.live_support import post_comment as live_post
+from tests.live_gunicorn import gunicorn_site, site_environment
+from tests.live_gunicorn import post_comment as live_post
 
 
 @pytest.fixture
@@ -196,7 +196,7 @@ KILL_POSTS = 60
 @pytest.mark.xdist_group("live")
 def test_a_worker_killed_mid_request_loses_no_committed_comment(tmp_path):
     database = tmp_path / "killed.db"
-    with gunicorn_site(f"sqlite:///{database}") as site:
+    with gunicorn_site(site_environment(f"sqlite:///{database}")) as site:
         answered: dict[str, int | str] = {}
         halfway = threading.Event()
         lock = threading.Lock()
@@ -206,7 +206,7 @@ def test_a_worker_killed_mid_request_loses_no_committed_comment(tmp_path):
             for number in range(thread, KILL_POSTS, 8):
                 body = f"Comment {number} written before or after the crash"
                 try:
-                    status: int | str = live_post(session, site.url, f"Writer {number}", body)
+                    status: int | str = live_post(session, site.url, f"Writer {number}", body).status_code
                 except requests.RequestException as error:
                     status = type(error).__name__  # the killed worker's connection: no answer
                     session = requests.Session()

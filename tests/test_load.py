@@ -16,7 +16,7 @@ import requests
 from sqlalchemy import create_engine, text
 
 from tests.conftest import _drop_postgres_database, _postgres_database
-from tests.live_support import article_path, gunicorn_site, post_comment
+from tests.live_gunicorn import article_path, gunicorn_site, post_comment, site_environment
 
 READERS, COMMENTERS = 200, 30
 DURATION = 12.0  # seconds of load; every request started before the end is awaited
@@ -64,7 +64,7 @@ def commenter(base_url: str, number: int, deadline: float, tally: Tally) -> None
         sent += 1
         started = time.perf_counter()
         try:
-            status = post_comment(session, base_url, f"Commenter {number}", body)
+            status = post_comment(session, base_url, f"Commenter {number}", body).status_code
         except requests.RequestException as error:
             tally.error(f"comment: {type(error).__name__}")
             status = -1
@@ -99,7 +99,7 @@ def test_readers_and_commenters_under_load_lose_nothing(backend, tmp_path: Path,
         database_url = _postgres_database(os.environ["TEST_DATABASE_URL"])
     tally = Tally()
     try:
-        with gunicorn_site(database_url, workers=2, threads=4) as site:
+        with gunicorn_site(site_environment(database_url), workers=2, threads=4) as site:
             deadline = time.monotonic() + DURATION
             threads = [threading.Thread(target=reader, args=(site.url, n, deadline, tally)) for n in range(READERS)]
             threads += [

@@ -22,7 +22,8 @@ def _pages(base_url: str, locale: str = "en") -> list[requests.Response]:
 
 def test_an_approval_through_one_worker_shows_on_every_worker_at_once(database_url):
     env = site_environment(database_url)
-    with gunicorn_site(env, workers=2) as base_url:
+    with gunicorn_site(env, workers=2) as site:
+        base_url = site.url
         response = post_comment(requests.Session(), base_url, "Amal", "Shown on every worker")
         assert response.status_code == 303
         before = {code: _pages(base_url, code) for code in LOCALE_CODES}  # every worker caches the page
@@ -53,7 +54,8 @@ def test_an_approval_through_one_worker_shows_on_every_worker_at_once(database_u
 
 def test_each_reader_gets_their_own_token_from_the_shared_page(database_url):
     env = site_environment(database_url)
-    with gunicorn_site(env, workers=2) as base_url:
+    with gunicorn_site(env, workers=2) as site:
+        base_url = site.url
         readers = [requests.Session() for _ in range(6)]
         tokens = set()
         for reader in readers:
@@ -86,7 +88,8 @@ def test_rate_limits_are_shared_between_workers_through_redis(database_url):
     redis.Redis.from_url("redis://127.0.0.1:6379/15").flushdb()
     env = site_environment(database_url, RATELIMIT_ENABLED="true", RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/15",
                            COMMENT_RATE_LIMIT="4/minute")  # fmt: skip
-    with gunicorn_site(env, workers=2) as base_url:
+    with gunicorn_site(env, workers=2) as site:
+        base_url = site.url
         session = requests.Session()
         statuses = [post_comment(session, base_url, "Sam", f"Post number {n}").status_code for n in range(8)]
     assert statuses[:4] == [303] * 4

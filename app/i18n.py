@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Request, g, request
+from flask import Request, abort, g, request
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,14 @@ def find_locale(code: str | None) -> SiteLocale | None:
         return None
     code = code.lower()
     return next((loc for loc in registered_locales() if loc.code == code), None)
+
+
+def locale_or_404(code: str | None) -> SiteLocale:
+    """The locale a URL prefix names exactly (e.g. "zh-hans", never "ZH-Hans"), or a 404."""
+    found = find_locale(code)
+    if found is None or found.code != code:
+        abort(404)
+    return found
 
 
 def current_locale() -> SiteLocale:

@@ -13,15 +13,8 @@ from app.comments.service import comment_revision
 from app.content import all_articles, article_by_slug
 from app.content.rendering import render_article
 from app.extensions import db
-from app.i18n import SOURCE_LOCALE, find_locale, negotiate_locale, registered_locales
+from app.i18n import SOURCE_LOCALE, locale_or_404, negotiate_locale, registered_locales
 from app.pages import article_page_context
-
-
-def _locale_or_404(code: str):
-    site_locale = find_locale(code)
-    if site_locale is None or site_locale.code != code:
-        abort(404)
-    return site_locale
 
 
 @bp.get("/")
@@ -33,7 +26,7 @@ def root():
 
 @bp.get("/<locale>/")
 def home(locale: str):
-    site_locale = _locale_or_404(locale)
+    site_locale = locale_or_404(locale)
 
     def render() -> str:
         is_source = site_locale.code == SOURCE_LOCALE.code
@@ -47,7 +40,7 @@ def home(locale: str):
 
 @bp.get("/<locale>/articles/<slug>")
 def article(locale: str, slug: str):
-    _locale_or_404(locale)
+    locale_or_404(locale)
     found = article_by_slug(slug)
     if found is None:
         abort(404)
@@ -68,9 +61,7 @@ def article(locale: str, slug: str):
 @bp.get("/sitemap.xml")
 def sitemap():
     site = current_app.config["SITE_URL"]
-    pages = [("articles.home", {})] + [
-        ("articles.article", {"slug": article.slug}) for article in all_articles()
-    ]
+    pages = [("articles.home", {})] + [("articles.article", {"slug": article.slug}) for article in all_articles()]
     xml = render_template("articles/sitemap.xml", pages=pages, site=site, locales=registered_locales())
     return Response(xml, mimetype="application/xml")
 

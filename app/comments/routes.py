@@ -12,7 +12,7 @@ from app.comments.service import Submission, post_comment, record_spam, seconds_
 from app.content import Article, article_by_slug
 from app.database import answer_if_unavailable
 from app.extensions import csrf
-from app.i18n import SiteLocale, find_locale, registered_locales
+from app.i18n import SiteLocale, locale_or_404, registered_locales
 from app.pages import article_page_context
 
 bp = Blueprint("comments", __name__)
@@ -26,9 +26,9 @@ def _known_languages() -> set[str]:
 
 
 def _page_or_404(locale: str, slug: str) -> tuple[SiteLocale, Article]:
-    site_locale = find_locale(locale)
+    site_locale = locale_or_404(locale)
     article = article_by_slug(slug)
-    if site_locale is None or site_locale.code != locale or article is None:
+    if article is None:
         abort(404)
     return site_locale, article
 

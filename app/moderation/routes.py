@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    abort,
     current_app,
     flash,
     get_flashed_messages,
@@ -22,7 +21,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from app.comments.models import CommentStatus
 from app.comments.service import decide, pending_queue, pending_total
 from app.extensions import limiter, login_manager
-from app.i18n import current_locale, find_locale, registered_locales
+from app.i18n import current_locale, locale_or_404, registered_locales
 from app.moderation.forms import DecisionForm, LoginForm
 from app.moderation.service import authenticate, end_every_session
 
@@ -38,10 +37,7 @@ DECISIONS = {
 
 @bp.url_value_preprocessor
 def _known_locale(endpoint, values) -> None:
-    code = (values or {}).get("locale")
-    found = find_locale(code)
-    if found is None or found.code != code:
-        abort(404)
+    locale_or_404((values or {}).get("locale"))
 
 
 @login_manager.unauthorized_handler

@@ -5,13 +5,13 @@ from __future__ import annotations
 import logging
 import re
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
 from app.database import answer_if_unavailable
 from app.extensions import csrf, limiter
-from app.i18n import SiteLocale, find_locale
+from app.i18n import locale_or_404
 from app.newsletter import service
 from app.newsletter.forms import ActionForm, SubscribeForm, consent_wording
 from app.newsletter.outbox import deliver_after_response
@@ -34,13 +34,6 @@ def _setup(state) -> None:
 SOURCE_PAGE = re.compile(r"/[a-z-]{2,20}/[a-z0-9/-]{0,250}")
 
 
-def _locale_or_404(code: str) -> SiteLocale:
-    site_locale = find_locale(code)
-    if site_locale is None or site_locale.code != code:
-        abort(404)
-    return site_locale
-
-
 def _source_page(submitted: str | None, fallback: str) -> str:
     return submitted if submitted and SOURCE_PAGE.fullmatch(submitted) else fallback
 
@@ -48,7 +41,7 @@ def _source_page(submitted: str | None, fallback: str) -> str:
 @bp.route("/<locale>/subscribe", methods=["GET", "POST"])
 @limiter.limit("10/minute;50/day", methods=["POST"])
 def subscribe(locale: str):
-    site_locale = _locale_or_404(locale)
+    site_locale = locale_or_404(locale)
     here = url_for("newsletter.subscribe", locale=site_locale.code)
     form = SubscribeForm()
     if request.method == "GET":
@@ -79,7 +72,7 @@ def subscribe(locale: str):
 
 @bp.get("/<locale>/subscribe/check-your-inbox")
 def check_inbox(locale: str):
-    _locale_or_404(locale)
+    locale_or_404(locale)
     return render_template("newsletter/check_inbox.html")
 
 
@@ -87,7 +80,7 @@ def check_inbox(locale: str):
 @csrf.exempt  # checked below, after the link itself: a broken link is explained first
 @limiter.limit("20/minute", methods=["POST"])
 def confirm(locale: str, token: str):
-    site_locale = _locale_or_404(locale)
+    site_locale = locale_or_404(locale)
     found = read_confirm_token(token)
     form = ActionForm()
     if request.method == "POST" and (found.valid or found.expired) and not form.validate():
@@ -111,7 +104,7 @@ def confirm(locale: str, token: str):
 
 @bp.get("/<locale>/subscribe/confirmed")
 def confirmed(locale: str):
-    _locale_or_404(locale)
+    locale_or_404(locale)
     return render_template("newsletter/confirmed.html")
 
 
@@ -119,7 +112,7 @@ def confirmed(locale: str):
 @csrf.exempt  # RFC 8058 one-click POSTs come from mail providers, with no cookie or token
 @limiter.limit("20/minute", methods=["POST"])
 def unsubscribe(locale: str, token: str):
-    site_locale = _locale_or_404(locale)
+    site_locale = locale_or_404(locale)
     found = read_unsubscribe_token(token)
     if not found.valid:
         return render_template("newsletter/link_problem.html", problem="invalid"), 400
@@ -137,5 +130,5 @@ def unsubscribe(locale: str, token: str):
 
 @bp.get("/<locale>/unsubscribed")
 def unsubscribed(locale: str):
-    _locale_or_404(locale)
+    locale_or_404(locale)
     return render_template("newsletter/unsubscribed.html")

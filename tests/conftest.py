@@ -8,6 +8,7 @@ import re
 import threading
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -44,16 +45,26 @@ def _drop_postgres_database(database_url: str) -> None:
     admin.dispose()
 
 
+@contextmanager
+def throwaway_database(tmp_path: Path, name: str = "test", *, postgres: str | None = None) -> Iterator[str]:
+    """A fresh, empty database URL: on the PostgreSQL server `postgres` (default: the one
+    TEST_DATABASE_URL names, if set), dropped afterwards; otherwise a SQLite file in tmp_path."""
+    base = postgres if postgres is not None else os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        yield f"sqlite:///{tmp_path / f'{name}.db'}"
+        return
+    url = _postgres_database(base)
+    try:
+        yield url
+    finally:
+        _drop_postgres_database(url)
+
+
 @pytest.fixture
 def database_url(tmp_path: Path) -> Iterator[str]:
     """A database URL of its own for each test."""
-    base = os.environ.get("TEST_DATABASE_URL")
-    if base:
-        url = _postgres_database(base)
+    with throwaway_database(tmp_path) as url:
         yield url
-        _drop_postgres_database(url)
-    else:
-        yield f"sqlite:///{tmp_path / 'test.db'}"
 
 
 def make_test_app(database_url: str, tmp_path: Path, **overrides: object) -> Flask:
@@ -129,15 +140,12 @@ class LiveServer:
 def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     """One migrated app for the whole browser session (read-mostly pages)."""
     tmp_path = tmp_path_factory.mktemp("live")
-    base = os.environ.get("TEST_DATABASE_URL")
-    url = _postgres_database(base) if base else f"sqlite:///{tmp_path / 'live.db'}"
-    # A browser submits a form faster than a person: no minimum form-filling time here.
-    application = make_test_app(url, tmp_path, COMMENT_MIN_SECONDS=0)
-    yield application
-    with application.app_context():
-        db.engine.dispose()
-    if base:
-        _drop_postgres_database(url)
+    with throwaway_database(tmp_path, "live") as url:
+        # A browser submits a form faster than a person: no minimum form-filling time here.
+        application = make_test_app(url, tmp_path, COMMENT_MIN_SECONDS=0)
+        yield application
+        with application.app_context():
+            db.engine.dispose()
 
 
 @pytest.fixture(scope="session")

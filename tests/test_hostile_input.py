@@ -21,10 +21,9 @@ from tests.comments_support import COMMENT_CSRF, FORM_TIME, PAGE_LANG
 from tests.conftest import (
     ARTICLE_SLUG,
     LOCALE_CODES,
-    _drop_postgres_database,
-    _postgres_database,
     csrf_token_from,
     make_test_app,
+    throwaway_database,
 )
 
 pytestmark = pytest.mark.filterwarnings("ignore:The 'session' cookie is too large")
@@ -61,15 +60,12 @@ latin1_header = st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint
 def hostile_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     """One app for the whole module: hypothesis runs hundreds of requests against it."""
     tmp_path: Path = tmp_path_factory.mktemp("hostile")
-    base = os.environ.get("TEST_DATABASE_URL")
-    url = _postgres_database(base) if base else f"sqlite:///{tmp_path / 'hostile.db'}"
-    application = make_test_app(url, tmp_path, COMMENT_MIN_SECONDS=0)
-    yield application
-    with application.app_context():
-        db.session.remove()
-        db.engine.dispose()
-    if base:
-        _drop_postgres_database(url)
+    with throwaway_database(tmp_path, "hostile") as url:
+        application = make_test_app(url, tmp_path, COMMENT_MIN_SECONDS=0)
+        yield application
+        with application.app_context():
+            db.session.remove()
+            db.engine.dispose()
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ import pytest
 import requests
 from sqlalchemy import create_engine, text
 
-from tests.conftest import _drop_postgres_database, _postgres_database
+from tests.conftest import throwaway_database
 from tests.live_gunicorn import article_path, gunicorn_site, post_comment, site_environment
 
 READERS, COMMENTERS = 200, 30
@@ -93,12 +93,9 @@ def database_urls():
 @pytest.mark.xdist_group("live")
 @pytest.mark.parametrize("backend", database_urls())
 def test_readers_and_commenters_under_load_lose_nothing(backend, tmp_path: Path, capsys):
-    if backend == "sqlite":
-        database_url = f"sqlite:///{tmp_path / 'load.db'}"
-    else:
-        database_url = _postgres_database(os.environ["TEST_DATABASE_URL"])
+    postgres = "" if backend == "sqlite" else os.environ["TEST_DATABASE_URL"]
     tally = Tally()
-    try:
+    with throwaway_database(tmp_path, "load", postgres=postgres) as database_url:
         with gunicorn_site(site_environment(database_url), workers=2, threads=4) as site:
             deadline = time.monotonic() + DURATION
             threads = [threading.Thread(target=reader, args=(site.url, n, deadline, tally)) for n in range(READERS)]
@@ -117,9 +114,6 @@ def test_readers_and_commenters_under_load_lose_nothing(backend, tmp_path: Path,
         with engine.connect() as connection:
             stored = [row[0] for row in connection.execute(text("SELECT body FROM comments"))]
         engine.dispose()
-    finally:
-        if backend != "sqlite":
-            _drop_postgres_database(database_url)
 
     acknowledged = {body for body, status in tally.answered.items() if status == 303}
     with capsys.disabled():

@@ -26,22 +26,31 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     _init_extensions(app)
     _register_blueprints(app)
+    _wrap_wsgi(app)
     return app
 
 
-def _init_extensions(app: Flask) -> None:
-    from app import assets, database, errors, http_caching, models, page_cache, security, templating  # noqa: F401 (models: schema)
-    from app.extensions import babel, csrf, db, limiter, login_manager, migrate
-    from app.i18n import babel_locale_selector
-    from app.moderation import auth
+def _wrap_wsgi(app: Flask) -> None:
+    """Middleware, innermost first: the shared-page fast path, then the trusted-proxy fix, so
+    the fast path sees the reader's scheme and address as the views do."""
+    from app import fast_path
 
+    fast_path.init_app(app)
     if app.config["PROXY_FIX_HOPS"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         hops = app.config["PROXY_FIX_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
+
+def _init_extensions(app: Flask) -> None:
+    from app import assets, database, errors, freshness, http_caching, models, page_cache, security, templating  # noqa: F401 (models: schema)
+    from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from app.i18n import babel_locale_selector
+    from app.moderation import auth
+
     database.init_app(app)
+    freshness.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     babel.init_app(app, locale_selector=babel_locale_selector)
     csrf.init_app(app)

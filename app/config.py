@@ -48,9 +48,11 @@ def settings_from_environment(instance_path: Path) -> dict[str, object]:
         "NEWSLETTER_SEND_RATE": float(env("NEWSLETTER_SEND_RATE") or 5),
         # Where the .po/.mo catalogues live (a translator may point this at a working copy).
         "BABEL_TRANSLATION_DIRECTORIES": env("BABEL_TRANSLATION_DIRECTORIES") or Defaults.BABEL_TRANSLATION_DIRECTORIES,
-        # Seconds a comment form must be open before posting (spam check); tests set 0.
-        # Shared rendering of pages every reader sees (PAGE_CACHE=off measures the cold path).
+        # Shared rendering of pages every reader sees (PAGE_CACHE=off measures the cold path);
+        # PAGE_CACHE_FAST_PATH=off sends every request through Flask (app/fast_path.py).
         "PAGE_CACHE": _flag("PAGE_CACHE", True),
+        "PAGE_CACHE_FAST_PATH": _flag("PAGE_CACHE_FAST_PATH", True),
+        # Seconds a comment form must be open before posting (spam check); tests set 0.
         "COMMENT_MIN_SECONDS": float(env("COMMENT_MIN_SECONDS") or 3),
         "COMMENT_RATE_LIMIT": env("COMMENT_RATE_LIMIT") or "5/minute;20/day",
         "MODERATION_LOGIN_LIMIT": env("MODERATION_LOGIN_LIMIT") or "5/minute;30/hour",

@@ -11,11 +11,14 @@ fresh rendering that is never stored.
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 import threading
+import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from functools import cached_property
 
 from flask import Flask, Response, current_app, g, request, session
 from flask_wtf.csrf import generate_csrf
@@ -24,10 +27,52 @@ _NONCE = secrets.token_hex(8)
 _CSRF_SESSION_KEY = "csrf_token"  # Flask-WTF's raw token in the session (WTF_CSRF_FIELD_NAME)
 
 
+CSRF_FILL = "csrf"  # the name of the per-reader CSRF token fill
+
+
+@dataclass(frozen=True)
+class Fill:
+    """A per-request value on a shared page: where it goes, what it is, how to compute it.
+
+    `clock_only`: the value depends on nothing but the clock at one-second resolution (like an
+    itsdangerous timestamp), so the same value may be given to every reader within a second.
+    """
+
+    placeholder: str
+    name: str
+    compute: Callable[[], str]
+    clock_only: bool = False
+
+
 @dataclass(frozen=True)
 class CachedPage:
     html: str
-    fills: tuple[tuple[str, Callable[[], str]], ...]  # (placeholder, per-request value)
+    fills: tuple[Fill, ...]
+
+    def filled(self, values: dict[str, str]) -> str:
+        html = self.html
+        for fill in self.fills:
+            html = html.replace(fill.placeholder, values[fill.name])
+        return html
+
+    @cached_property
+    def pieces(self) -> tuple[bytes | Fill, ...]:
+        """The page as UTF-8 text between its fills, in order (for the WSGI fast path)."""
+        if not self.fills:
+            return (self.html.encode(),)
+        by_placeholder = {fill.placeholder: fill for fill in self.fills}
+        pattern = "(" + "|".join(re.escape(p) for p in by_placeholder) + ")"
+        return tuple(
+            by_placeholder[part] if index % 2 else part.encode()
+            for index, part in enumerate(re.split(pattern, self.html))
+            if index % 2 or part
+        )
+
+    @cached_property
+    def deflated_pieces(self) -> tuple[bytes | Fill, ...]:
+        """`pieces` with the text compressed as independent, byte-aligned deflate blocks, so a
+        gzip body is the shared blocks with each reader's few bytes deflated in between."""
+        return tuple(piece if isinstance(piece, Fill) else deflate_block(piece, level=9) for piece in self.pieces)
 
 
 class RenderingStore:
@@ -57,13 +102,21 @@ class RenderingStore:
             self._items.clear()
 
 
-def per_reader(name: str, compute: Callable[[], str]) -> str:
-    """A value that differs per reader: a placeholder while a shared page is being rendered."""
+def deflate_block(data: bytes, level: int) -> bytes:
+    """Raw deflate of `data`, not final, ending on a byte boundary and referring to nothing
+    before it (Z_FULL_FLUSH): blocks made this way can be put one after another."""
+    compressor = zlib.compressobj(level, zlib.DEFLATED, -zlib.MAX_WBITS)
+    return compressor.compress(data) + compressor.flush(zlib.Z_FULL_FLUSH)
+
+
+def per_reader(name: str, compute: Callable[[], str], *, clock_only: bool = False) -> str:
+    """A value that differs per reader or request: a placeholder while a shared page is being
+    rendered (`clock_only`: see Fill)."""
     fills = g.get("_shared_render_fills")
     if fills is None:
         return compute()
     placeholder = f"__per-reader-{name}-{_NONCE}__"
-    fills[placeholder] = compute
+    fills[placeholder] = Fill(placeholder, name, compute, clock_only)
     return placeholder
 
 
@@ -80,17 +133,17 @@ def _fresh_csrf_token() -> str:
 def _render_shared(render: Callable[[], str]) -> CachedPage:
     g._shared_render_fills = {}
     # Flask-WTF reuses g.csrf_token within a request: the forms render the placeholder instead.
-    g.csrf_token = per_reader("csrf", _fresh_csrf_token)
+    g.csrf_token = per_reader(CSRF_FILL, _fresh_csrf_token)
     try:
         html = render()
-        fills = tuple(g._shared_render_fills.items())
+        fills = tuple(g._shared_render_fills.values())
     finally:
         g.pop("_shared_render_fills", None)
         g.pop(_CSRF_SESSION_KEY, None)
     return CachedPage(html, fills)
 
 
-def _etag_for(key: Hashable, reader_token: str | None) -> str:
+def etag_for(key: Hashable, reader_token: str | None) -> str:
     # The reader's raw CSRF token is part of the tag: a 304 keeps a page whose forms still work.
     return hashlib.sha1(f"{key!r}|{reader_token}".encode(), usedforsecurity=False).hexdigest()
 
@@ -105,9 +158,9 @@ def serve_shared(page_key: Hashable, freshness: Hashable, render: Callable[[], s
     store: RenderingStore = current_app.extensions["page_cache"]
     key = (page_key, freshness)
     reader_token = session.get(_CSRF_SESSION_KEY)
-    if reader_token and _matches(_etag_for(key, reader_token)):
+    if reader_token and _matches(etag_for(key, reader_token)):
         response = Response(status=304)
-        response.set_etag(_etag_for(key, reader_token))
+        response.set_etag(etag_for(key, reader_token))
         response.headers["Cache-Control"] = "private, no-cache"
         return response
     page = store.get(key)
@@ -115,11 +168,9 @@ def serve_shared(page_key: Hashable, freshness: Hashable, render: Callable[[], s
         page = _render_shared(render)
         if not g.pop("_shared_render_incomplete", False):
             store.put(key, page)
-    html = page.html
-    for placeholder, compute in page.fills:
-        html = html.replace(placeholder, compute())
+    html = page.filled({fill.name: fill.compute() for fill in page.fills})
     response = Response(html, mimetype="text/html")
-    response.set_etag(_etag_for(key, session.get(_CSRF_SESSION_KEY)))
+    response.set_etag(etag_for(key, session.get(_CSRF_SESSION_KEY)))
     return response
 
 

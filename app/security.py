@@ -27,11 +27,14 @@ SECURITY_HEADERS = {
 }
 
 
+HSTS_HEADER = ("Strict-Transport-Security", "max-age=31536000")  # over https only
+
+
 def add_security_headers(response: Response) -> Response:
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
     if request.is_secure:
-        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        response.headers.setdefault(*HSTS_HEADER)
     return response
 
 

@@ -29,15 +29,14 @@ def remember_locale_choice(response: Response) -> Response:
         and response.mimetype == "text/html"
         and request.cookies.get(LOCALE_COOKIE) != chosen.code
     ):
-        response.set_cookie(
-            LOCALE_COOKIE,
-            chosen.code,
-            max_age=365 * 24 * 3600,
-            samesite="Lax",
-            httponly=True,
-            secure=current_app.config["SESSION_COOKIE_SECURE"] or request.is_secure,
-        )
+        secure = current_app.config["SESSION_COOKIE_SECURE"] or request.is_secure
+        response.set_cookie(LOCALE_COOKIE, chosen.code, **locale_cookie_options(secure))
     return response
+
+
+def locale_cookie_options(secure: bool) -> dict[str, object]:
+    """How the locale cookie is set (also by app/fast_path.py): a year, Lax, never read by scripts."""
+    return {"max_age": 365 * 24 * 3600, "samesite": "Lax", "httponly": True, "secure": secure}
 
 
 def init_app(app: Flask) -> None:

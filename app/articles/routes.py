@@ -9,10 +9,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from app import page_cache
 from app.articles import bp
 from app.comments.section import SESSION_KEY as OWN_COMMENTS_KEY
-from app.comments.service import comment_revision
 from app.content import all_articles, article_by_slug
 from app.content.rendering import render_article
 from app.extensions import db
+from app.freshness import article_revision
 from app.i18n import SOURCE_LOCALE, locale_or_404, negotiate_locale, registered_locales
 from app.pages import article_page_context
 
@@ -50,7 +50,7 @@ def article(locale: str, slug: str):
 
     if page_cache.shareable(extra_reader_state=bool(session.get(OWN_COMMENTS_KEY))):
         try:
-            freshness = comment_revision(slug)
+            freshness = article_revision(slug)
         except SQLAlchemyError:  # no database: render without the cache (the page degrades itself)
             db.session.rollback()
         else:

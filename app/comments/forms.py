@@ -113,7 +113,8 @@ class CommentForm(FlaskForm):
 
     def refresh_stamp(self) -> None:
         slug = self.article_slug
-        self.form_time.data = per_reader("comment-stamp", lambda: issue_stamp(slug))
+        # A signed timestamp of the article (one-second resolution), the same for every reader.
+        self.form_time.data = per_reader("comment-stamp", lambda: issue_stamp(slug), clock_only=True)
 
     @property
     def csrf_errors(self) -> list[str]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 from limits import parse_many
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import Engine, bindparam, func, select, update
 
 from app.comments.models import Comment, CommentStatus
 from app.comments.sanitise import flags_for
@@ -153,10 +153,10 @@ def approved_count(article_slug: str) -> int:
     ).scalar_one()
 
 
-def comment_revision(article_slug: str) -> tuple[int, str | None]:
+def comment_revision(article_slug: str, engine: Engine | None = None) -> tuple[int, str | None]:
     """Changes whenever a moderation decision touches the article's comments (the page-cache key)."""
     # A plain connection and a prebuilt statement, not the ORM session: this runs on every page view.
-    with db.engine.connect() as connection:
+    with (engine or db.engine).connect() as connection:
         count, latest = connection.execute(_REVISION_QUERY, {"slug": article_slug}).one()
     return count, latest.isoformat() if latest is not None else None
 

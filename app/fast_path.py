@@ -257,4 +257,4 @@ class SharedPageFastPath:
 
 def init_app(app: Flask) -> None:
     app.config.setdefault("PAGE_CACHE_FAST_PATH", True)
-    app.wsgi_app = SharedPageFastPath(app, app.wsgi_app)  # type: ignore[method-assign]
+    app.extensions["fast_path"] = app.wsgi_app = SharedPageFastPath(app, app.wsgi_app)  # type: ignore[method-assign]

@@ -2,10 +2,13 @@
 
     python bench/run.py [--duration 10] [--connections 16] [--rounds 2] [--write]
 
-Starts gunicorn twice on loopback (site and baseline), drives them alternately with wrk and
-prints requests per second, p50 and p99 for: article (cached and cold), home, a 304, a comment
-post; then ratios to the baseline and page weights. --write also records the table in
-bench/RESULTS.md. Needs wrk (Debian package `wrk`).
+Starts gunicorn on loopback for a hello-world baseline and for the site (as configured, with the
+fast path off, with no page cache), drives them alternately with wrk and
+prints requests per second, p50 and p99 for: article (cached: plain and gzip, served by the fast
+path; cached through Flask with the fast path off; cold, with no page cache), home, a 304, a
+comment post; then ratios to the baseline and page weights. Every article request comes from a new
+reader (no cookie), so each one is given its own session and CSRF token, as a first visit is.
+--write also records the table in bench/RESULTS.md. Needs wrk (Debian package `wrk`).
 """
 
 from __future__ import annotations
@@ -187,6 +190,7 @@ def main() -> int:
         with (
             gunicorn("hello:create_app()", dict(os.environ), ROOT / "bench", args.workers) as base,
             gunicorn("app:create_app()", env, ROOT, args.workers) as site,
+            gunicorn("app:create_app()", site_environment(tmp, PAGE_CACHE_FAST_PATH="off"), ROOT, args.workers) as slow,
             gunicorn("app:create_app()", site_environment(tmp, PAGE_CACHE="off"), ROOT, args.workers) as cold,
         ):
             # A returning reader: their session cookie and the ETag of the page they already have.
@@ -196,7 +200,9 @@ def main() -> int:
             for _ in range(args.rounds):  # alternate so drift on the machine hits both sides alike
                 measure("baseline: hello world", base + "/")
                 measure("article (cached)", site + ARTICLE)
+                measure("article (cached, gzip)", site + ARTICLE, headers={"Accept-Encoding": "gzip"})
                 measure("baseline: hello world", base + "/")
+                measure("article (cached, fast path off)", slow + ARTICLE)
                 measure("article (cold: no page cache)", cold + ARTICLE)
                 measure("home", site + "/en/")
                 measure(

@@ -23,6 +23,24 @@ DURATION = 12.0  # seconds of load; every request started before the end is awai
 READER_PAGES = [article_path("en"), article_path("ar"), "/en/", "/fr/", article_path("zh-hans")]
 
 
+class StartLine:
+    """Every client thread waits here; the load window starts once all of them are running
+    (starting 230 threads beside busy ones takes seconds on a loaded 2-core machine)."""
+
+    def __init__(self, duration: float) -> None:
+        self.duration = duration
+        self.deadline = 0.0
+        self._go = threading.Event()
+
+    def go(self) -> None:
+        self.deadline = time.monotonic() + self.duration
+        self._go.set()
+
+    def wait(self) -> float:
+        self._go.wait()
+        return self.deadline
+
+
 class Tally:
     def __init__(self) -> None:
         self.lock = threading.Lock()
@@ -39,8 +57,9 @@ class Tally:
             self.errors[what] += 1
 
 
-def reader(base_url: str, number: int, deadline: float, tally: Tally) -> None:
+def reader(base_url: str, number: int, start: StartLine, tally: Tally) -> None:
     session = requests.Session()
+    deadline = start.wait()
     turn = number
     while time.monotonic() < deadline:
         path = READER_PAGES[turn % len(READER_PAGES)]
@@ -56,8 +75,9 @@ def reader(base_url: str, number: int, deadline: float, tally: Tally) -> None:
             tally.error(f"GET {path}: {response.status_code}")
 
 
-def commenter(base_url: str, number: int, deadline: float, tally: Tally) -> None:
+def commenter(base_url: str, number: int, start: StartLine, tally: Tally) -> None:
     session = requests.Session()
+    deadline = start.wait()
     sent = 0
     while time.monotonic() < deadline:
         body = f"Load comment {number}-{sent}: my child slept better after this advice."
@@ -97,14 +117,13 @@ def test_readers_and_commenters_under_load_lose_nothing(backend, tmp_path: Path,
     tally = Tally()
     with throwaway_database(tmp_path, "load", postgres=postgres) as database_url:
         with gunicorn_site(site_environment(database_url), workers=2, threads=4) as site:
-            deadline = time.monotonic() + DURATION
-            threads = [threading.Thread(target=reader, args=(site.url, n, deadline, tally)) for n in range(READERS)]
-            threads += [
-                threading.Thread(target=commenter, args=(site.url, n, deadline, tally)) for n in range(COMMENTERS)
-            ]
-            started = time.monotonic()
+            start = StartLine(DURATION)
+            threads = [threading.Thread(target=reader, args=(site.url, n, start, tally)) for n in range(READERS)]
+            threads += [threading.Thread(target=commenter, args=(site.url, n, start, tally)) for n in range(COMMENTERS)]
             for thread in threads:
                 thread.start()
+            started = time.monotonic()
+            start.go()
             for thread in threads:
                 thread.join(timeout=300)
             elapsed = time.monotonic() - started

@@ -11,11 +11,13 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_wtf.csrf import validate_csrf
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
 from app.comments.models import Comment, CommentStatus
+from app.fast_path import QuickDumps
 from app.timeutil import utcnow
 from tests.comments_support import COMMENT_CSRF, FORM_TIME, all_comments, article_url, post_comment, set_status
 from tests.conftest import LOCALE_CODES, csrf_token_from
@@ -286,3 +288,17 @@ def test_switched_off_every_request_goes_to_flask(app):
     app.test_client().get(article_url("en"))
     app.test_client().get(article_url("en"))
     assert served_fast(app) == 0
+
+
+@pytest.mark.parametrize("payload", ["e00253c5864ac11f23a25dcf8b8d7db5ec3d89fd", {"csrf_token": "ab" * 20}, "a" * 500])
+def test_quick_dumps_writes_what_itsdangerous_reads(payload):
+    serializer = URLSafeTimedSerializer("a secret key", salt="wtf-csrf-token")
+    token = QuickDumps(serializer)(payload)
+    assert serializer.loads(token, max_age=60) == payload
+    # Same layout as itsdangerous's own: payload.timestamp.signature, base64 without padding.
+    plain = URLSafeTimedSerializer("a secret key", salt="wtf-csrf-token").dumps(payload)
+    assert token.count(".") == 2 and re.fullmatch(r"[\w-]+\.[\w-]+\.[\w-]+", token)
+    if not plain.startswith("."):  # itsdangerous compressed nothing: identical payload part
+        assert token.split(".")[0] == plain.split(".")[0]
+    with pytest.raises(BadSignature):
+        URLSafeTimedSerializer("another key", salt="wtf-csrf-token").loads(token)

@@ -1,14 +1,17 @@
 """How fresh a shared page is: the article's comment revision, read from the database cheaply.
 
 The database is the only source of truth for freshness (an approval through any worker or host
-must show on every worker at once), so the revision is read on every page view. On a SQLite file
-a per-thread connection first asks `PRAGMA data_version`, which changes whenever any other
-connection, in any process, commits; only then is the revision query run again. On other
-databases (PostgreSQL) the query runs on every view.
+must show on every worker at once), so the revision is checked against the database on every
+page view, on a connection each thread keeps for this alone:
 
-The probe connection comes from the engine's pool and is dropped whenever the engine is
-disposed (as after an outage), so it never outlives what the rest of the app can reach.
-Nothing here needs a Flask context: app/fast_path.py calls it before Flask runs.
+- SQLite (a file): `PRAGMA data_version` changes whenever any other connection, in any process,
+  commits; only then is the revision query run again.
+- Other databases (PostgreSQL): the revision query, prepared once, runs on every view.
+
+The connection comes from the engine's pool and is dropped whenever the engine is disposed (as
+after an outage) or fails, so it never outlives what the rest of the app can reach; failures
+surface as SQLAlchemy's OperationalError, as they do elsewhere. Nothing here needs a Flask
+context: app/fast_path.py calls it before Flask runs.
 """
 
 from __future__ import annotations
@@ -21,11 +24,11 @@ from flask import Flask, current_app
 from sqlalchemy import Engine, event
 from sqlalchemy.exc import OperationalError
 
-from app.comments.service import comment_revision
+from app.comments.service import REVISION_QUERY, comment_revision
 from app.extensions import db
 
 
-class _ThreadProbe(threading.local):
+class _ThreadState(threading.local):
     connection: Any = None  # the pool's connection, detached and kept by this thread
     generation = -1
     data_version: int | None = None
@@ -35,31 +38,30 @@ class _ThreadProbe(threading.local):
         self.revisions = {}
 
 
-class SqliteChangeProbe:
-    """Remembers each article's revision until `PRAGMA data_version` says something was committed."""
+class _RevisionReader:
+    """A connection per thread, kept for freshness checks only."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._generation = 0
-        self._local = _ThreadProbe()
+        self._local = _ThreadState()
         event.listen(engine, "engine_disposed", self._forget_connections)
 
     def _forget_connections(self, _engine: Engine) -> None:
         self._generation += 1
 
-    def _data_version(self) -> int:
+    def _prepare(self, dbapi_connection: Any) -> None:
+        """Set up a new connection for this reader."""
+
+    def _connection(self) -> Any:
         local = self._local
-        try:
-            if local.connection is None or local.generation != self._generation:
-                self._close()
-                connection = self.engine.raw_connection()
-                connection.detach()  # this thread's own: never handed to a request, never pooled
-                local.connection, local.generation = connection, self._generation
-            return local.connection.dbapi_connection.execute("PRAGMA data_version").fetchone()[0]
-        except self.engine.dialect.loaded_dbapi.Error as error:
+        if local.connection is None or local.generation != self._generation:
             self._close()
-            # As the rest of the app sees database failures: SQLAlchemy's OperationalError.
-            raise OperationalError("PRAGMA data_version", None, error) from error
+            connection = self.engine.raw_connection()
+            connection.detach()  # this thread's own: never handed to a request, never pooled
+            self._prepare(connection.dbapi_connection)
+            local.connection, local.generation = connection, self._generation
+        return local.connection.dbapi_connection
 
     def _close(self) -> None:
         local = self._local
@@ -71,7 +73,21 @@ class SqliteChangeProbe:
                 local.revisions.clear()
 
     def revision(self, article_slug: str) -> Hashable:
-        version = self._data_version()
+        try:
+            return self._read(article_slug)
+        except self.engine.dialect.loaded_dbapi.Error as error:
+            self._close()
+            raise OperationalError("comment revision", None, error) from error
+
+    def _read(self, article_slug: str) -> Hashable:
+        raise NotImplementedError
+
+
+class SqliteChangeProbe(_RevisionReader):
+    """Remembers each article's revision until `PRAGMA data_version` says something was committed."""
+
+    def _read(self, article_slug: str) -> Hashable:
+        version = self._connection().execute("PRAGMA data_version").fetchone()[0]
         local = self._local
         if version != local.data_version:
             local.revisions.clear()
@@ -83,20 +99,40 @@ class SqliteChangeProbe:
         return found
 
 
+class PreparedRevisionQuery(_RevisionReader):
+    """The revision query as a server-side prepared statement on an autocommit connection."""
+
+    def __init__(self, engine: Engine) -> None:
+        super().__init__(engine)
+        self.sql = str(REVISION_QUERY.compile(dialect=engine.dialect))
+
+    def _prepare(self, dbapi_connection: Any) -> None:
+        dbapi_connection.autocommit = True  # each read sees the latest commit, holds no snapshot
+
+    def _read(self, article_slug: str) -> Hashable:
+        cursor = self._connection().execute(self.sql, {"slug": article_slug}, prepare=True)
+        count, latest = cursor.fetchone()
+        return count, latest.isoformat() if latest is not None else None
+
+
 class Freshness:
     """The freshness keys of shared pages for one app (app.extensions["freshness"])."""
 
     def __init__(self, engine: Engine) -> None:
-        self.engine = engine
         url = engine.url
-        is_sqlite_file = url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:")
-        self.probe = SqliteChangeProbe(engine) if is_sqlite_file else None
+        self.engine = engine
+        self.reader: _RevisionReader | None = None
+        if url.get_backend_name() == "sqlite":
+            if url.database not in (None, "", ":memory:"):
+                self.reader = SqliteChangeProbe(engine)
+        elif url.get_driver_name() == "psycopg":
+            self.reader = PreparedRevisionQuery(engine)
 
     def article_revision(self, article_slug: str) -> Hashable:
-        """Raises SQLAlchemyError (or the driver's error) when the database is unavailable."""
-        if self.probe is None:
+        """Raises SQLAlchemy's OperationalError (or another SQLAlchemyError) when unavailable."""
+        if self.reader is None:
             return comment_revision(article_slug, self.engine)
-        return self.probe.revision(article_slug)
+        return self.reader.revision(article_slug)
 
 
 def article_revision(article_slug: str) -> Hashable:

@@ -157,11 +157,11 @@ def comment_revision(article_slug: str, engine: Engine | None = None) -> tuple[i
     """Changes whenever a moderation decision touches the article's comments (the page-cache key)."""
     # A plain connection and a prebuilt statement, not the ORM session: this runs on every page view.
     with (engine or db.engine).connect() as connection:
-        count, latest = connection.execute(_REVISION_QUERY, {"slug": article_slug}).one()
+        count, latest = connection.execute(REVISION_QUERY, {"slug": article_slug}).one()
     return count, latest.isoformat() if latest is not None else None
 
 
-_REVISION_QUERY = select(func.count(Comment.decided_at), func.max(Comment.decided_at)).where(
+REVISION_QUERY = select(func.count(Comment.decided_at), func.max(Comment.decided_at)).where(
     Comment.article_slug == bindparam("slug")
 )
 

@@ -224,7 +224,8 @@ def main() -> int:
     lines = [
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
         f"{args.workers} gunicorn sync workers, wrk -t2 -c{args.connections} -d{args.duration}s, "
-        f"median of {args.rounds} round(s), loopback.",
+        f"median of {args.rounds} round(s), loopback, database: "
+        f"{'PostgreSQL (BENCH_DATABASE_URL)' if os.environ.get('BENCH_DATABASE_URL') else 'SQLite file'}.",
         "",
         "| scenario | req/s | p50 ms | p99 ms | non-2xx/3xx | × baseline req/s |",
         "|---|---:|---:|---:|---:|---:|",

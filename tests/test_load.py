@@ -57,8 +57,17 @@ class Tally:
             self.errors[what] += 1
 
 
-def reader(base_url: str, number: int, start: StartLine, tally: Tally) -> None:
+def client_session() -> requests.Session:
+    """A client that keeps cookies but opens a connection per request, as nginx does towards
+    gunicorn: with keep-alive, a thread starved of the GIL for longer than gunicorn's keep-alive
+    timeout would reuse a connection the server had closed, and requests never retries that."""
     session = requests.Session()
+    session.headers["Connection"] = "close"
+    return session
+
+
+def reader(base_url: str, number: int, start: StartLine, tally: Tally) -> None:
+    session = client_session()
     deadline = start.wait()
     turn = number
     while time.monotonic() < deadline:
@@ -68,7 +77,7 @@ def reader(base_url: str, number: int, start: StartLine, tally: Tally) -> None:
         try:
             response = session.get(base_url + path, timeout=120)
         except requests.RequestException as error:
-            tally.error(f"GET {path}: {type(error).__name__}")
+            tally.error(f"GET {path}: {type(error).__name__}: {str(error)[:160]}")
             continue
         tally.timed(time.perf_counter() - started)
         if response.status_code != 200:
@@ -76,7 +85,7 @@ def reader(base_url: str, number: int, start: StartLine, tally: Tally) -> None:
 
 
 def commenter(base_url: str, number: int, start: StartLine, tally: Tally) -> None:
-    session = requests.Session()
+    session = client_session()
     deadline = start.wait()
     sent = 0
     while time.monotonic() < deadline:
@@ -86,7 +95,7 @@ def commenter(base_url: str, number: int, start: StartLine, tally: Tally) -> Non
         try:
             status = post_comment(session, base_url, f"Commenter {number}", body).status_code
         except requests.RequestException as error:
-            tally.error(f"comment: {type(error).__name__}")
+            tally.error(f"comment: {type(error).__name__}: {str(error)[:160]}")
             status = -1
         tally.timed(time.perf_counter() - started)
         with tally.lock:

@@ -9,31 +9,27 @@ to Flask: another method, a query string, a body, a range or date condition, an 
 a session with anything else in it (a status message, a pending comment, a login), a page not
 yet rendered for the current freshness, a database error.
 
-Nothing here re-implements a format: the session cookie is written with Flask's own session
-serializer and cookie settings, the CSRF token with Flask-WTF's serializer and salt, the form
-stamp by the comment form's own function, freshness by app/freshness.py like the view.
-tests/test_fast_path.py proves the responses are the ones Flask gives and that their tokens work.
+The session cookie and CSRF token come from app/reader_session.py (Flask's and Flask-WTF's own
+serializers and settings), the form stamp from the comment form's own function, freshness from
+app/freshness.py like the view, gzip from app/gzip_splice.py. tests/test_fast_path.py proves the
+responses are the ones Flask gives, header for header, and that their tokens work.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import os
-import struct
 import time
-import zlib
 from collections.abc import Callable, Hashable, Iterable
 from functools import lru_cache
 from typing import Any
 
 from flask import Flask
-from itsdangerous import BadSignature, Serializer, URLSafeTimedSerializer
-from itsdangerous.encoding import base64_encode
 from werkzeug.http import dump_cookie, parse_accept_header, parse_cookie, parse_etags
 
 from app import page_cache
+from app.gzip_splice import gzip_member, stored_block
 from app.i18n import LOCALE_COOKIE
+from app.reader_session import ReaderSession
 from app.security import HSTS_HEADER, SECURITY_HEADERS
 from app.templating import locale_cookie_options
 
@@ -49,83 +45,6 @@ _CONDITIONS_WE_LEAVE_TO_FLASK = (
     "HTTP_IF_UNMODIFIED_SINCE",
     "HTTP_AUTHORIZATION",
 )
-_GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"  # no name, no mtime, unknown OS
-_FINAL_EMPTY_BLOCK = b"\x03\x00"
-
-
-class QuickDumps:
-    """`serializer.dumps(obj)` for an itsdangerous URL-safe timed serializer, minus two costs
-    that are most of its time: the signing key is derived once, and no zlib compression is tried
-    (it never shortens a random token, and `loads` reads uncompressed payloads as it always has).
-    The result is a token of the same format, which the same serializer's `loads` accepts."""
-
-    def __init__(self, serializer: URLSafeTimedSerializer) -> None:
-        self.serializer = serializer
-        self.signer = serializer.make_signer()
-        key = self.signer.derive_key()
-        self.signer.derive_key = lambda *_args: key  # type: ignore[method-assign]
-
-    def __call__(self, obj: object) -> str:
-        payload = base64_encode(Serializer.dump_payload(self.serializer, obj))
-        return self.signer.sign(payload).decode("ascii")
-
-
-class ReaderSession:
-    """The reader's cookie session and CSRF token, read and written with Flask's and Flask-WTF's
-    own serializers and Flask's cookie settings."""
-
-    def __init__(self, app: Flask) -> None:
-        interface = app.session_interface
-        serializer = interface.get_signing_serializer(app)  # type: ignore[attr-defined]
-        if serializer is None:
-            raise RuntimeError("SECRET_KEY is required")
-        self.serializer = serializer
-        self.cookie_name = interface.get_cookie_name(app)
-        self.max_age = int(app.permanent_session_lifetime.total_seconds())
-        self.token_key = app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
-        csrf_secret = app.config.get("WTF_CSRF_SECRET_KEY", app.secret_key)
-        self.csrf_serializer = URLSafeTimedSerializer(csrf_secret, salt="wtf-csrf-token")
-        self._dump_session, self._dump_form_token = QuickDumps(serializer), QuickDumps(self.csrf_serializer)
-        options = {
-            "domain": interface.get_cookie_domain(app),
-            "path": interface.get_cookie_path(app),
-            "httponly": interface.get_cookie_httponly(app),
-            "samesite": interface.get_cookie_samesite(app),
-            "partitioned": interface.get_cookie_partitioned(app),
-        }
-        always_secure = bool(app.config["SESSION_COOKIE_SECURE"])
-        self._cookie_templates = {
-            secure: dump_cookie(self.cookie_name, "{value}", secure=always_secure or secure, **options)
-            for secure in (False, True)
-        }
-
-    def token_in(self, cookie_value: str | None) -> str | None:
-        """The raw CSRF token of a session that holds nothing else; None for no (valid) session.
-        Raises LookupError for a session with anything else in it."""
-        if not cookie_value:
-            return None
-        try:
-            data = self.serializer.loads(cookie_value, max_age=self.max_age)
-        except BadSignature:
-            return None  # Flask starts a new session for a forged or expired cookie too
-        if not isinstance(data, dict):
-            raise LookupError("the session is not a plain dictionary")
-        if not data:
-            return None
-        token = data.get(self.token_key)
-        if set(data) != {self.token_key} or not isinstance(token, str):
-            raise LookupError("the session holds more than a CSRF token")
-        return token
-
-    def new_token(self) -> str:
-        return hashlib.sha1(os.urandom(64)).hexdigest()  # Flask-WTF's raw token
-
-    def form_token(self, raw_token: str) -> str:
-        return self._dump_form_token(raw_token)
-
-    def set_cookie_header(self, raw_token: str, secure: bool) -> str:
-        value = self._dump_session({self.token_key: raw_token})
-        return self._cookie_templates[secure].replace("{value}", value, 1)
 
 
 @lru_cache(maxsize=64)
@@ -137,25 +56,6 @@ def _accepts_gzip(accept_encoding: str) -> bool:
 def _locale_cookie(code: str, secure: bool, _second: int) -> str:
     # The cookie's Expires is a date: made again each second, like the view's would be.
     return dump_cookie(LOCALE_COOKIE, code, **locale_cookie_options(secure))
-
-
-def _stored_block(data: bytes) -> bytes:
-    """`data` as non-final stored deflate blocks (RFC 1951 §3.2.4): the reader's few bytes are
-    not worth compressing, and the shared blocks before them end on a byte boundary."""
-    out = []
-    for start in range(0, len(data), 0xFFFF):
-        chunk = data[start : start + 0xFFFF]
-        out += [b"\x00", struct.pack("<HH", len(chunk), len(chunk) ^ 0xFFFF), chunk]
-    return b"".join(out)
-
-
-def _gzip(pieces: Iterable[bytes | page_cache.Fill], plain: Iterable[bytes], values: dict[str, bytes]) -> bytes:
-    """A gzip member of shared deflate blocks and each reader's values deflated in between."""
-    crc, size = 0, 0
-    for chunk in plain:
-        crc, size = zlib.crc32(chunk, crc), size + len(chunk)
-    blocks = [_stored_block(values[piece.name]) if isinstance(piece, page_cache.Fill) else piece for piece in pieces]
-    return b"".join([_GZIP_HEADER, *blocks, _FINAL_EMPTY_BLOCK, struct.pack("<II", crc, size & 0xFFFFFFFF)])
 
 
 class SharedPageFastPath:
@@ -253,7 +153,11 @@ class SharedPageFastPath:
         plain = [values[piece.name] if isinstance(piece, page_cache.Fill) else piece for piece in page.pieces]
         etag = page_cache.etag_for(key, raw_token)
         if _accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING", "")):
-            body = _gzip(page.deflated_pieces, plain, values)
+            blocks = [
+                stored_block(values[piece.name]) if isinstance(piece, page_cache.Fill) else piece
+                for piece in page.deflated_pieces
+            ]
+            body = gzip_member(blocks, plain)
             headers += [("ETag", f'"{etag}:gzip"'), ("Content-Encoding", "gzip")]
         else:
             body = b"".join(plain)

@@ -14,7 +14,6 @@ import hashlib
 import re
 import secrets
 import threading
-import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
@@ -22,6 +21,8 @@ from functools import cached_property
 
 from flask import Flask, Response, current_app, g, request, session
 from flask_wtf.csrf import generate_csrf
+
+from app.gzip_splice import deflate_block
 
 _NONCE = secrets.token_hex(8)
 _CSRF_SESSION_KEY = "csrf_token"  # Flask-WTF's raw token in the session (WTF_CSRF_FIELD_NAME)
@@ -72,7 +73,7 @@ class CachedPage:
     def deflated_pieces(self) -> tuple[bytes | Fill, ...]:
         """`pieces` with the text compressed as independent, byte-aligned deflate blocks, so a
         gzip body is the shared blocks with each reader's few bytes deflated in between."""
-        return tuple(piece if isinstance(piece, Fill) else deflate_block(piece, level=9) for piece in self.pieces)
+        return tuple(piece if isinstance(piece, Fill) else deflate_block(piece) for piece in self.pieces)
 
 
 class RenderingStore:
@@ -100,13 +101,6 @@ class RenderingStore:
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
-
-
-def deflate_block(data: bytes, level: int) -> bytes:
-    """Raw deflate of `data`, not final, ending on a byte boundary and referring to nothing
-    before it (Z_FULL_FLUSH): blocks made this way can be put one after another."""
-    compressor = zlib.compressobj(level, zlib.DEFLATED, -zlib.MAX_WBITS)
-    return compressor.compress(data) + compressor.flush(zlib.Z_FULL_FLUSH)
 
 
 def per_reader(name: str, compute: Callable[[], str], *, clock_only: bool = False) -> str:

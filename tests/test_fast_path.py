@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
 from app.comments.models import Comment, CommentStatus
-from app.fast_path import QuickDumps
+from app.reader_session import QuickDumps
 from app.timeutil import utcnow
 from tests.comments_support import COMMENT_CSRF, FORM_TIME, all_comments, article_url, post_comment, set_status
 from tests.conftest import LOCALE_CODES, csrf_token_from

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 
 import pytest
+from sqlalchemy import select
 
 from app.extensions import db
 from app.newsletter.models import MailStatus, OutboxMail, Subscriber, SubscriberStatus
@@ -155,3 +157,40 @@ def test_list_export_and_delete(app, runner, mailbox):
     assert "reader1@example.org" in mails
     missing = runner.invoke(args=["subscribers", "delete", "reader0@example.org"])
     assert missing.exit_code != 0
+
+
+def _interrupt_sending(app, email: str, lapsed: bool) -> None:
+    """As if a process died while handing this mail to the SMTP server."""
+    with app.app_context():
+        row = db.session.execute(select(OutboxMail).where(OutboxMail.to_address == email)).scalar_one()
+        row.status = MailStatus.SENDING
+        row.next_attempt_at = utcnow() + dt.timedelta(minutes=-1 if lapsed else 10)
+        db.session.commit()
+
+
+def test_interrupted_mails_are_resent_only_when_an_operator_requeues_them(app, runner, mailbox):
+    add_people(app, active(3))
+    app.config["MAIL_PORT"] = 1  # the server is down: the mails stay queued
+    runner.invoke(args=["newsletter", "send", ARTICLE_SLUG, "--rate", "0"])
+    app.config["MAIL_PORT"] = mailbox.port
+    _interrupt_sending(app, "reader0@example.org", lapsed=True)
+    _interrupt_sending(app, "reader1@example.org", lapsed=False)  # may still be being sent
+
+    drained = runner.invoke(args=["newsletter", "drain"])
+    assert "1 mails were cut off" in drained.output and "requeue-interrupted" in drained.output
+    assert mailbox.recipients == ["reader2@example.org"]
+
+    declined = runner.invoke(args=["newsletter", "requeue-interrupted"], input="n\n")
+    assert declined.exit_code != 0 and "r***@e***.org" in declined.output
+    assert "reader0@example.org" not in declined.output  # addresses are masked
+    assert runner.invoke(args=["newsletter", "drain"]).exit_code == 0
+    assert mailbox.recipients == ["reader2@example.org"]
+
+    requeued = runner.invoke(args=["newsletter", "requeue-interrupted", "--yes"])
+    assert requeued.exit_code == 0 and "Requeued 1 mails" in requeued.output, requeued.output
+    runner.invoke(args=["newsletter", "drain"])
+    assert sorted(mailbox.recipients) == ["reader0@example.org", "reader2@example.org"]
+    statuses = {row.to_address: row.status for row in outbox_rows(app)}
+    assert statuses["reader0@example.org"] == MailStatus.SENT
+    assert statuses["reader1@example.org"] == MailStatus.SENDING  # its claim has not lapsed
+    assert runner.invoke(args=["newsletter", "requeue-interrupted", "--yes"]).output.strip() == "No interrupted mails."

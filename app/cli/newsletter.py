@@ -1,4 +1,5 @@
-"""`flask newsletter send SLUG` announces an article; `flask newsletter drain` sends due mail."""
+"""`flask newsletter send SLUG` announces an article; `flask newsletter drain` sends due mail;
+`flask newsletter requeue-interrupted` queues again mails cut off mid-send."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from flask.cli import AppGroup
 from app.content import article_by_slug
 from app.extensions import db
 from app.newsletter import outbox, service
-from app.newsletter.mail import subscriber_locale
+from app.newsletter.mail import mask_address, subscriber_locale
 from app.newsletter.models import OutboxMail
 
 
@@ -69,7 +70,7 @@ def send(slug: str, dry_run: bool, rate: float | None) -> None:
     if interrupted := outbox.interrupted_mail_count(prefix):
         click.echo(
             f"{interrupted} mails were cut off while being sent in an earlier run; they are not "
-            "resent, because the server may have delivered them.",
+            "resent, because the server may have delivered them (see `flask newsletter requeue-interrupted`).",
         )
     if report.stopped_early:
         raise click.ClickException("The mail server could not be reached; run the command again later.")
@@ -83,4 +84,28 @@ def drain() -> None:
     report = outbox.deliver_due(rate=current_app.config["NEWSLETTER_SEND_RATE"])
     click.echo(f"Outbox: {_report_line(report)}.")
     if interrupted := outbox.interrupted_mail_count():
-        click.echo(f"{interrupted} mails were cut off while being sent; they are not resent.")
+        click.echo(
+            f"{interrupted} mails were cut off while being sent; they are not resent "
+            "(see `flask newsletter requeue-interrupted`)."
+        )
+
+
+@newsletter.command("requeue-interrupted")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def requeue_interrupted(yes: bool) -> None:
+    """Queue again the mails cut off while being sent (a crash or kill mid-send).
+
+    The mail server may already have delivered them, so their recipients may get them twice:
+    check the mail server's log first. The next `drain` (or `send`) sends them.
+    """
+    mails = outbox.interrupted_mails()
+    if not mails:
+        click.echo("No interrupted mails.")
+        return
+    for mail in mails:
+        claimed_until = f"{mail.next_attempt_at:%Y-%m-%d %H:%M} UTC"
+        click.echo(f"{mail.id}\t{mail.kind}\t{mask_address(mail.to_address)}\tclaimed until {claimed_until}")
+    if not yes:
+        click.confirm(f"Queue these {len(mails)} mails again? Some recipients may get them twice.", abort=True)
+    requeued = outbox.requeue_interrupted(mail.id for mail in mails)
+    click.echo(f"Requeued {requeued} mails; `flask newsletter drain` sends them.")

@@ -89,12 +89,39 @@ def due_mail_ids(
     return list(db.session.execute(query).scalars())
 
 
-def interrupted_mail_count(dedupe_prefix: str | None = None) -> int:
-    """Mails whose sending was cut off: the server may have them, so they are never resent."""
-    query = select(OutboxMail.id).where(OutboxMail.status == MailStatus.SENDING, OutboxMail.next_attempt_at < utcnow())
+def interrupted_mails(dedupe_prefix: str | None = None) -> list[OutboxMail]:
+    """Mails whose sending was cut off (their claim has lapsed), oldest first: the server may
+    have them, so they are never resent unless an operator requeues them."""
+    query = (
+        select(OutboxMail)
+        .where(OutboxMail.status == MailStatus.SENDING, OutboxMail.next_attempt_at < utcnow())
+        .order_by(OutboxMail.id)
+    )
     if dedupe_prefix:
         query = query.where(OutboxMail.dedupe_key.startswith(dedupe_prefix, autoescape=True))
-    return len(db.session.execute(query).all())
+    return list(db.session.execute(query).scalars())
+
+
+def interrupted_mail_count(dedupe_prefix: str | None = None) -> int:
+    return len(interrupted_mails(dedupe_prefix))
+
+
+def requeue_interrupted(mail_ids: Iterable[int]) -> int:
+    """Put interrupted mails back in the queue (an operator's choice: the server may have had
+    them, so a person may get one twice). Only rows still interrupted are touched."""
+    now = utcnow()
+    requeued = db.session.execute(
+        update(OutboxMail)
+        .where(
+            OutboxMail.id.in_(list(mail_ids)),
+            OutboxMail.status == MailStatus.SENDING,
+            OutboxMail.next_attempt_at < now,
+        )
+        .values(status=MailStatus.QUEUED, next_attempt_at=now, last_error="requeued after an interrupted send")
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    return requeued
 
 
 def _claim(mail_id: int) -> OutboxMail | None:

@@ -65,7 +65,7 @@ class SharedPageFastPath:
         self.app = app
         self.wsgi_app = wsgi_app
         self.served = 0  # how many requests this path answered (tests and curiosity)
-        self._routes: dict[str, tuple[Hashable, str | None]] | None = None
+        self._routes: dict[str, tuple[Hashable, str, str | None]] | None = None
         self._session: ReaderSession | None = None
 
     def __call__(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
@@ -93,20 +93,20 @@ class SharedPageFastPath:
             and not any(name in environ for name in _CONDITIONS_WE_LEAVE_TO_FLASK)
         )
 
-    def _shared_routes(self) -> dict[str, tuple[Hashable, str | None]]:
-        """Path → (page key, article slug for freshness): the pages app/articles/routes.py shares."""
+    def _shared_routes(self) -> dict[str, tuple[Hashable, str, str | None]]:
+        """Path → (page key, locale, article slug for freshness): the pages the views share."""
         if self._routes is None:
             from app.content import all_articles
             from app.i18n import registered_locales
 
-            routes: dict[str, tuple[Hashable, str | None]] = {}
+            routes: dict[str, tuple[Hashable, str, str | None]] = {}
             with self.app.app_context():
                 locales, articles = registered_locales(), all_articles()
             for loc in locales:
-                routes[f"/{loc.code}/"] = (("home", loc.code), None)
+                routes[f"/{loc.code}/"] = (page_cache.home_key(loc.code), loc.code, None)
                 for article in articles:
-                    page_key = ("article", loc.code, article.slug, None)
-                    routes[f"/{loc.code}/articles/{article.slug}"] = (page_key, article.slug)
+                    page_key = page_cache.article_key(loc.code, article.slug)
+                    routes[f"/{loc.code}/articles/{article.slug}"] = (page_key, loc.code, article.slug)
             self._routes = routes
         return self._routes
 
@@ -114,7 +114,7 @@ class SharedPageFastPath:
         route = self._shared_routes().get(environ.get("PATH_INFO", ""))
         if route is None:
             return None
-        page_key, slug = route
+        page_key, locale_code, slug = route
         session = self._session or ReaderSession(self.app)
         self._session = session
         cookie_header = environ.get("HTTP_COOKIE")
@@ -145,7 +145,6 @@ class SharedPageFastPath:
         if raw_token is None:
             raw_token = session.new_token()
             headers.append(("Set-Cookie", session.set_cookie_header(raw_token, secure)))
-        locale_code = page_key[1]
         if cookies.get(LOCALE_COOKIE) != locale_code:
             secure_cookie = bool(self.app.config["SESSION_COOKIE_SECURE"]) or secure
             headers.append(("Set-Cookie", _locale_cookie(locale_code, secure_cookie, int(time.time()))))

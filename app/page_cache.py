@@ -72,7 +72,7 @@ class CachedPage:
     @cached_property
     def deflated_pieces(self) -> tuple[bytes | Fill, ...]:
         """`pieces` with the text compressed as independent, byte-aligned deflate blocks, so a
-        gzip body is the shared blocks with each reader's few bytes deflated in between."""
+        gzip body is the shared blocks with each reader's few bytes stored in between."""
         return tuple(piece if isinstance(piece, Fill) else deflate_block(piece) for piece in self.pieces)
 
 
@@ -135,6 +135,16 @@ def _render_shared(render: Callable[[], str]) -> CachedPage:
         g.pop("_shared_render_fills", None)
         g.pop(_CSRF_SESSION_KEY, None)
     return CachedPage(html, fills)
+
+
+def home_key(locale: str) -> Hashable:
+    """The cache key of a locale's home page (the views and app/fast_path.py agree on it here)."""
+    return ("home", locale)
+
+
+def article_key(locale: str, slug: str, comments_page: str | None = None) -> Hashable:
+    """The cache key of an article page, per page of its comments."""
+    return ("article", locale, slug, comments_page)
 
 
 def etag_for(key: Hashable, reader_token: str | None) -> str:

@@ -34,7 +34,7 @@ def home(locale: str):
         return render_template("articles/home.html", articles=articles)
 
     if page_cache.shareable():
-        return page_cache.serve_shared(("home", locale), None, render)
+        return page_cache.serve_shared(page_cache.home_key(locale), None, render)
     return render()
 
 
@@ -54,7 +54,8 @@ def article(locale: str, slug: str):
         except SQLAlchemyError:  # no database: render without the cache (the page degrades itself)
             db.session.rollback()
         else:
-            return page_cache.serve_shared(("article", locale, slug, request.args.get("comments")), freshness, render)
+            page_key = page_cache.article_key(locale, slug, request.args.get("comments"))
+            return page_cache.serve_shared(page_key, freshness, render)
     return render()
 
 

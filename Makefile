@@ -1,16 +1,22 @@
 # Quick start: `make run` serves the site on http://127.0.0.1:5000; `make test` runs every test.
+# Installs come from requirements.lock (exact, hash-checked versions); `make lock` regenerates it
+# from the ranges in pyproject.toml, `make test-latest` tries the newest releases those ranges allow.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+LATEST_VENV ?= .venv-latest
+LOCK := requirements.lock
+EXTRAS := test,postgres,redis
+UV_VERSION := 0.13.9
 export FLASK_APP := app
 
-.PHONY: run test test-fast lint translations migrate bench clean
+.PHONY: run test test-fast test-latest lint lock translations migrate bench clean
 
-$(STAMP): pyproject.toml
+$(STAMP): $(LOCK)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test,postgres,redis]'
+	$(BIN)/pip install --quiet --require-hashes --no-deps -r $(LOCK)
+	$(BIN)/pip check
 	touch $(STAMP)
 
 translations: $(STAMP)
@@ -23,18 +29,39 @@ run: migrate
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
 test: translations
-	$(BIN)/ruff check app tests bench
+	$(BIN)/ruff check app tests bench tools
 	$(BIN)/pytest -n 2 --dist loadgroup -p no:cacheprovider
 
 test-fast: translations
-	$(BIN)/pytest -m "not browser and not slow" -n 2
+	$(BIN)/pytest -m "not browser and not slow" -n 2 --dist loadgroup -p no:cacheprovider
+
+# The newest releases pyproject.toml allows, in a venv of their own, against the fast tests:
+# a new Babel/CLDR or library release shows up here the day it ships.
+test-latest:
+	rm -rf $(LATEST_VENV)
+	$(PYTHON) -m venv $(LATEST_VENV)
+	$(LATEST_VENV)/bin/pip install --quiet --upgrade --upgrade-strategy eager -e '.[$(EXTRAS)]'
+	$(LATEST_VENV)/bin/pip freeze --exclude child-health-guide > $(LATEST_VENV)/versions.txt
+	@echo "Newest allowed releases that differ from $(LOCK):"
+	@$(PYTHON) tools/lock_drift.py $(LOCK) $(LATEST_VENV)/versions.txt
+	$(LATEST_VENV)/bin/flask translate check
+	$(LATEST_VENV)/bin/flask translate compile
+	$(LATEST_VENV)/bin/pytest -m "not browser and not slow" -n 2 --dist loadgroup -p no:cacheprovider -q
+
+# Regenerate the lock after changing dependencies in pyproject.toml (never edit it by hand).
+lock:
+	$(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/pip install --quiet uv==$(UV_VERSION)
+	.venv-lock/bin/uv pip compile pyproject.toml --extra test --extra postgres --extra redis \
+	  --generate-hashes --python-version 3.11 --no-header --upgrade -o $(LOCK)
+	rm -rf .venv-lock
 
 lint: $(STAMP)
-	$(BIN)/ruff check app tests bench
-	$(BIN)/ruff format --check app tests bench
+	$(BIN)/ruff check app tests bench tools
+	$(BIN)/ruff format --check app tests bench tools
 
 bench: translations
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) $(LATEST_VENV) .pytest_cache

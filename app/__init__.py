@@ -31,11 +31,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def _wrap_wsgi(app: Flask) -> None:
-    """Middleware, innermost first: the shared-page fast path, then the trusted-proxy fix, so
-    the fast path sees the reader's scheme and address as the views do."""
-    from app import fast_path
-
-    fast_path.init_app(app)
+    """The trusted-proxy fix goes outside the public-page layer (installed with the caching
+    extension), so the layer sees the reader's scheme and host as the views do."""
     if app.config["PROXY_FIX_HOPS"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -44,21 +41,22 @@ def _wrap_wsgi(app: Flask) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
-    from app import assets, database, errors, freshness, http_caching, models, page_cache, security, templating  # noqa: F401 (models: schema)
+    from app import assets, caching, cross_origin, database, errors, models, security, templating  # noqa: F401 (models: schema)
     from app.extensions import babel, csrf, db, limiter, login_manager, migrate
     from app.i18n import babel_locale_selector
     from app.moderation import auth
 
     database.init_app(app)
-    freshness.init_app(app)
+    # First of the response hooks, so it runs last: it stores each public page with every header.
+    caching.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     babel.init_app(app, locale_selector=babel_locale_selector)
+    cross_origin.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
-    login_manager.init_app(app)
+    # No user in every template: loading one touches the session, and public pages must not.
+    login_manager.init_app(app, add_context_processor=False)
     auth.init_app(app)
-    http_caching.init_app(app)
-    page_cache.init_app(app)
     security.init_app(app)
     assets.init_app(app)
     templating.init_app(app)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 
 def _flag(name: str, default: bool) -> bool:
@@ -27,13 +28,26 @@ def _secret_key(instance_path: Path) -> str:
     return key_file.read_text().strip()
 
 
+LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
+
+
+def trusted_hosts(configured: str | None, site_url: str) -> list[str]:
+    """TRUSTED_HOSTS (comma-separated) if set, else SITE_URL's host; a site on a loopback name
+    (a laptop) answers to every loopback name."""
+    if configured:
+        return [host.strip() for host in configured.split(",") if host.strip()]
+    host = urlsplit(site_url).hostname or "localhost"
+    return list(LOOPBACK_NAMES) if host in LOOPBACK_NAMES else [host]
+
+
 def settings_from_environment(instance_path: Path) -> dict[str, object]:
     env = os.environ.get
     database_url = env("DATABASE_URL") or f"sqlite:///{instance_path / 'child-health-guide.db'}"
+    site_url = (env("SITE_URL") or "http://127.0.0.1:5000").rstrip("/")
     return {
         "SECRET_KEY": _secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "SITE_URL": (env("SITE_URL") or "http://127.0.0.1:5000").rstrip("/"),
+        "SITE_URL": site_url,
         "MAIL_SERVER": env("MAIL_SERVER") or "",
         "MAIL_PORT": int(env("MAIL_PORT") or 25),
         "MAIL_USE_TLS": _flag("MAIL_USE_TLS", False),
@@ -48,12 +62,14 @@ def settings_from_environment(instance_path: Path) -> dict[str, object]:
         "NEWSLETTER_SEND_RATE": float(env("NEWSLETTER_SEND_RATE") or 5),
         # Where the .po/.mo catalogues live (a translator may point this at a working copy).
         "BABEL_TRANSLATION_DIRECTORIES": env("BABEL_TRANSLATION_DIRECTORIES") or Defaults.BABEL_TRANSLATION_DIRECTORIES,
-        # Shared rendering of pages every reader sees (PAGE_CACHE=off measures the cold path);
-        # PAGE_CACHE_FAST_PATH=off sends every request through Flask (app/fast_path.py).
-        "PAGE_CACHE": _flag("PAGE_CACHE", True),
-        "PAGE_CACHE_FAST_PATH": _flag("PAGE_CACHE_FAST_PATH", True),
-        # Seconds a comment form must be open before posting (spam check); tests set 0.
-        "COMMENT_MIN_SECONDS": float(env("COMMENT_MIN_SECONDS") or 3),
+        # Stored public pages answered in front of Flask (off: every request goes through Flask).
+        "PUBLIC_PAGE_LAYER": _flag("PUBLIC_PAGE_LAYER", True),
+        # Seconds a shared cache keeps a public page, and may serve it stale while refetching:
+        # a change (an approved comment) reaches every reader within their sum.
+        "PUBLIC_SHARED_MAX_AGE": int(env("PUBLIC_SHARED_MAX_AGE") or 5),
+        "PUBLIC_STALE_WHILE_REVALIDATE": int(env("PUBLIC_STALE_WHILE_REVALIDATE") or 5),
+        # Host names the site answers to; any other Host header gets 400 (never reflected).
+        "TRUSTED_HOSTS": trusted_hosts(env("TRUSTED_HOSTS"), site_url),
         "COMMENT_RATE_LIMIT": env("COMMENT_RATE_LIMIT") or "5/minute;20/day",
         "MODERATION_LOGIN_LIMIT": env("MODERATION_LOGIN_LIMIT") or "5/minute;30/hour",
     }
@@ -75,5 +91,4 @@ class Defaults:
     JSON_SORT_KEYS = False
     RATELIMIT_HEADERS_ENABLED = True
     COMMENTS_PER_PAGE = 20
-    COMMENT_MAX_FORM_AGE = 24 * 3600  # seconds; older forms are refused as stale
     COMMENT_IP_RETENTION_DAYS = 30

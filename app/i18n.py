@@ -28,8 +28,6 @@ LOCALES: tuple[SiteLocale, ...] = (
     SiteLocale("ar", "ar", "ar", "rtl", "العربية"),
 )
 
-LOCALE_COOKIE = "locale"
-
 
 def registered_locales() -> tuple[SiteLocale, ...]:
     from flask import current_app
@@ -88,9 +86,8 @@ def _match_tag(tag: str) -> SiteLocale | None:
 
 
 def negotiate_locale(req: Request) -> SiteLocale:
-    """Cookie first, then Accept-Language (best quality first), then English."""
-    if chosen := find_locale(req.cookies.get(LOCALE_COOKIE)):
-        return chosen
+    """Accept-Language (best quality first), then English. No cookie: reading leaves no trace,
+    and the language is in every URL after this."""
     for tag, quality in req.accept_languages:
         if quality <= 0:
             continue

@@ -9,7 +9,7 @@ from app.i18n import SOURCE_LOCALE, current_locale
 from app.i18n_tools.catalogues import translations_dir
 
 
-def article_page_context(article: Article, **overrides: object) -> dict[str, object]:
+def article_page_context(article: Article, comments_page: int = 1, **overrides: object) -> dict[str, object]:
     """Everything article.html needs; features (comments, newsletter) add their part here.
 
     `overrides` lets a form view re-render the page with its bound, failed form.
@@ -22,7 +22,7 @@ def article_page_context(article: Article, **overrides: object) -> dict[str, obj
     rendered = render_article(article, source_locale=is_source)
     review = None if is_source else current_review(article, translations_dir(), site_locale.catalogue)
     context: dict[str, object] = {"article": rendered, "medical_review": review}
-    context.update(comment_section_context(article))
+    context.update(comment_section_context(article, comments_page))
     context.update(newsletter_aside_context(article))
     context.update(overrides)
     return context

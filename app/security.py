@@ -4,7 +4,9 @@ https, and a size limit checked before any work."""
 from __future__ import annotations
 
 from flask import Flask, Response, abort, has_request_context, request
-from flask.sessions import SecureCookieSessionInterface
+from flask.sessions import SecureCookieSessionInterface, SessionMixin
+
+from app.caching.policy import is_public
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -39,11 +41,21 @@ def add_security_headers(response: Response) -> Response:
 
 
 class SessionInterface(SecureCookieSessionInterface):
-    """The session cookie is Secure when configured so, or whenever the request came over https,
-    directly or through a trusted proxy (PROXY_FIX_HOPS makes X-Forwarded-Proto count)."""
+    """Flask's signed-cookie session, with two rules of this site:
+
+    - A public response (the same for every reader) never carries a session cookie, nor the
+      `Vary: Cookie` Flask adds when anything looked at the session.
+    - The cookie is Secure when configured so, or whenever the request came over https, directly
+      or through a trusted proxy (PROXY_FIX_HOPS makes X-Forwarded-Proto count).
+    """
 
     def get_cookie_secure(self, app: Flask) -> bool:
         return super().get_cookie_secure(app) or (has_request_context() and request.is_secure)
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        if is_public(response):
+            return
+        super().save_session(app, session, response)
 
 
 def refuse_oversize_bodies() -> None:

@@ -1,65 +1,55 @@
-"""Thin views: pick the article and locale, render."""
+"""Thin views: pick the article and locale, render. Every page here is public (app/caching)."""
 
 from __future__ import annotations
 
-from flask import Response, abort, current_app, jsonify, redirect, render_template, request, session, url_for
-from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
+from collections.abc import Hashable, Mapping
+from typing import Any
 
-from app import page_cache
+from flask import Flask, Response, abort, current_app, jsonify, redirect, render_template, request, url_for
+from sqlalchemy import text
+
 from app.articles import bp
-from app.comments.section import SESSION_KEY as OWN_COMMENTS_KEY
+from app.caching import public_page
+from app.caching.freshness import article_revision
+from app.comments.section import comments_page_number
 from app.content import all_articles, article_by_slug
 from app.content.rendering import render_article
 from app.extensions import db
-from app.freshness import article_revision
 from app.i18n import SOURCE_LOCALE, locale_or_404, negotiate_locale, registered_locales
 from app.pages import article_page_context
 
 
+def _article_version(app: Flask, view_args: Mapping[str, Any]) -> Hashable:
+    return article_revision(app, view_args["slug"])
+
+
 @bp.get("/")
+@public_page(vary=("Accept-Language",))
 def root():
-    response = redirect(url_for("articles.home", locale=negotiate_locale(request).code), code=302)
-    response.vary.update(("Accept-Language", "Cookie"))
-    return response
+    return redirect(url_for("articles.home", locale=negotiate_locale(request).code), code=302)
 
 
 @bp.get("/<locale>/")
+@public_page()
 def home(locale: str):
     site_locale = locale_or_404(locale)
-
-    def render() -> str:
-        is_source = site_locale.code == SOURCE_LOCALE.code
-        articles = [render_article(article, source_locale=is_source) for article in all_articles()]
-        return render_template("articles/home.html", articles=articles)
-
-    if page_cache.shareable():
-        return page_cache.serve_shared(page_cache.home_key(locale), None, render)
-    return render()
+    is_source = site_locale.code == SOURCE_LOCALE.code
+    articles = [render_article(article, source_locale=is_source) for article in all_articles()]
+    return render_template("articles/home.html", articles=articles)
 
 
 @bp.get("/<locale>/articles/<slug>")
+@public_page(version=_article_version, query=comments_page_number)
 def article(locale: str, slug: str):
     locale_or_404(locale)
     found = article_by_slug(slug)
     if found is None:
         abort(404)
-
-    def render() -> str:
-        return render_template("articles/article.html", **article_page_context(found))
-
-    if page_cache.shareable(extra_reader_state=bool(session.get(OWN_COMMENTS_KEY))):
-        try:
-            freshness = article_revision(slug)
-        except SQLAlchemyError:  # no database: render without the cache (the page degrades itself)
-            db.session.rollback()
-        else:
-            page_key = page_cache.article_key(locale, slug, request.args.get("comments"))
-            return page_cache.serve_shared(page_key, freshness, render)
-    return render()
+    return render_template("articles/article.html", **article_page_context(found, comments_page_number(request.args)))
 
 
 @bp.get("/sitemap.xml")
+@public_page()
 def sitemap():
     site = current_app.config["SITE_URL"]
     pages = [("articles.home", {})] + [("articles.article", {"slug": article.slug}) for article in all_articles()]
@@ -68,6 +58,7 @@ def sitemap():
 
 
 @bp.get("/robots.txt")
+@public_page()
 def robots():
     site = current_app.config["SITE_URL"]
     lines = ["User-agent: *"]

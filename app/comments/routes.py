@@ -1,23 +1,25 @@
-"""POST /<locale>/articles/<slug>/comments: check, store as pending, send the reader back."""
+"""POST /<locale>/articles/<slug>/comments: check, store as pending, send the reader to a private
+confirmation page. The article page itself stays public: nothing of this reader's goes on it."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from app.comments.forms import STAMP_FORGED, STAMP_STALE, STAMP_TOO_FAST, CommentForm
+from app import cross_origin
+from app.comments.forms import CommentForm
 from app.comments.sanitise import clean_text
-from app.comments.section import SESSION_KEY, STATUS_CATEGORY
-from app.comments.service import Submission, post_comment, record_spam, seconds_until_allowed
+from app.comments.section import SESSION_KEY
+from app.comments.service import Submission, own_comments_among, post_comment, record_spam, seconds_until_allowed
 from app.content import Article, article_by_slug
+from app.content.rendering import render_article
 from app.database import answer_if_unavailable
 from app.extensions import csrf
-from app.i18n import SiteLocale, locale_or_404, registered_locales
+from app.i18n import SOURCE_LOCALE, SiteLocale, locale_or_404, registered_locales
 from app.pages import article_page_context
 
 bp = Blueprint("comments", __name__)
 
-CSRF_MISSING = "The CSRF token is missing."
 OWN_COMMENTS_KEPT = 20
 
 
@@ -34,7 +36,7 @@ def _page_or_404(locale: str, slug: str) -> tuple[SiteLocale, Article]:
 
 
 def _again(article: Article, form: CommentForm, status: int, messages=(), headers=None):
-    """The whole article page again, with this form, its text and its errors."""
+    """The whole article page again, with this form, its text and its errors (a private answer)."""
     context = article_page_context(
         article,
         comment_form=form,
@@ -45,11 +47,12 @@ def _again(article: Article, form: CommentForm, status: int, messages=(), header
     return render_template("articles/article.html", **context), status, headers or {}
 
 
-def _accepted(site_locale: SiteLocale, article: Article):
-    """The same answer for every post that was not refused openly, spam included."""
-    flash(_("Thank you. Your comment has been sent and will appear after a moderator approves it."), STATUS_CATEGORY)
-    url = url_for("articles.article", locale=site_locale.code, slug=article.slug, _anchor="comments")
-    return redirect(url, code=303)
+def _accepted(site_locale: SiteLocale, article: Article, comment_id: int | None = None):
+    """The same answer for every post that was not refused openly, spam included: the poster
+    cannot tell a quiet refusal from an accepted comment."""
+    if comment_id is not None:
+        session[SESSION_KEY] = [*session.get(SESSION_KEY, []), comment_id][-OWN_COMMENTS_KEPT:]
+    return redirect(url_for("comments.sent", locale=site_locale.code, slug=article.slug), code=303)
 
 
 def _submission(form: CommentForm, site_locale: SiteLocale, article: Article) -> Submission:
@@ -65,10 +68,18 @@ def _submission(form: CommentForm, site_locale: SiteLocale, article: Article) ->
 
 
 @bp.post("/<locale>/articles/<slug>/comments")
-@csrf.exempt  # the form checks its own token, so an expired one can keep the text
+@csrf.exempt  # a public form: refused by origin below, not by a per-reader token
+@cross_origin.checked_in_view
 def post(locale: str, slug: str):
     site_locale, article = _page_or_404(locale, slug)
     form = CommentForm(article_slug=article.slug, page_lang=site_locale.lang)
+    if cross_origin.refused():
+        # Translators: shown above the comment form when the post came from another website.
+        message = _(
+            "Your comment was sent from another website, so we did not accept it. "
+            "Your comment has been kept: check it and send it again from this page."
+        )
+        return _again(article, form, 403, [message])
     answer_if_unavailable(
         lambda: _again(
             article,
@@ -79,26 +90,7 @@ def post(locale: str, slug: str):
         )
     )
     valid = form.validate()
-
-    if form.csrf_errors:
-        if CSRF_MISSING in form.csrf_errors:
-            abort(400)
-        form.csrf_token.errors = []
-        form.refresh_stamp()
-        return _again(
-            article, form, 400, [_("Your session timed out. Your comment has been kept: please send it again.")]
-        )
-
-    verdict = form.stamp_verdict()
-    if verdict == STAMP_STALE:
-        form.refresh_stamp()
-        return _again(
-            article,
-            form,
-            422,
-            [_("This form was open for too long. Your comment has been kept: please send it again.")],
-        )
-    spam = form.honeypot_filled or verdict in (STAMP_TOO_FAST, STAMP_FORGED)
+    spam = form.honeypot_filled
 
     wait = seconds_until_allowed(request.remote_addr)
     if wait is not None:
@@ -110,8 +102,7 @@ def post(locale: str, slug: str):
         return _again(article, form, 429, [message], {"Retry-After": str(wait)})
 
     if spam:
-        record_spam(_submission(form, site_locale, article))
-        return _accepted(site_locale, article)
+        return _accepted(site_locale, article, record_spam(_submission(form, site_locale, article)).id)
     if not valid:
         return _again(article, form, 422)
 
@@ -126,6 +117,14 @@ def post(locale: str, slug: str):
         return _again(article, form, 422)
 
     comment = post_comment(_submission(form, site_locale, article))
-    if comment.status.value == "pending":
-        session[SESSION_KEY] = ([*session.get(SESSION_KEY, []), comment.id])[-OWN_COMMENTS_KEPT:]
-    return _accepted(site_locale, article)
+    return _accepted(site_locale, article, comment.id)
+
+
+@bp.get("/<locale>/articles/<slug>/comments/sent")
+def sent(locale: str, slug: str):
+    """Private: confirms the post and shows this browser its comments awaiting moderation."""
+    site_locale, article = _page_or_404(locale, slug)
+    own = own_comments_among(session.get(SESSION_KEY, []), article.slug)
+    rendered = render_article(article, source_locale=site_locale.code == SOURCE_LOCALE.code)
+    locales = {loc.lang: loc for loc in registered_locales()}
+    return render_template("comments/sent.html", article=rendered, own_comments=own, comment_locales=locales)

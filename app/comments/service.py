@@ -186,8 +186,12 @@ def approved_comments_for(article_slug: str, page: int = 1) -> CommentPage:
     return CommentPage(comments, page, pages, total)
 
 
-def pending_comments_among(ids: Iterable[int], article_slug: str) -> list[Comment]:
-    """The author's own comments (ids from their session) still awaiting moderation."""
+def own_comments_among(ids: Iterable[int], article_slug: str) -> list[Comment]:
+    """A poster's own comments (ids from their session) that no moderator has decided on yet.
+
+    Comments refused quietly at posting time (spam) are listed as awaiting moderation too, so a
+    poster cannot tell a quiet refusal from an accepted comment.
+    """
     wanted = [i for i in ids if isinstance(i, int)]
     if not wanted:
         return []
@@ -197,7 +201,8 @@ def pending_comments_among(ids: Iterable[int], article_slug: str) -> list[Commen
             .where(
                 Comment.id.in_(wanted),
                 Comment.article_slug == article_slug,
-                Comment.status == CommentStatus.PENDING,
+                Comment.decided_at.is_(None),
+                Comment.status.in_((CommentStatus.PENDING, CommentStatus.SPAM)),
             )
             .order_by(Comment.created_at, Comment.id)
         ).scalars()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask
+from flask_login import current_user
 from sqlalchemy import select
 
 from app.database import optional_read
@@ -25,5 +26,11 @@ def load_moderator(session_id: str) -> Moderator | None:
     return moderator
 
 
+def current_moderator() -> Moderator | None:
+    """For moderation templates only: asking loads the session, which public pages never do."""
+    return current_user if current_user.is_authenticated else None
+
+
 def init_app(app: Flask) -> None:
     login_manager.session_protection = "strong"
+    app.jinja_env.globals["current_moderator"] = current_moderator

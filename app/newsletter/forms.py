@@ -24,6 +24,9 @@ def normalise_email(raw: str) -> str:
 
 
 class SubscribeForm(FlaskForm):
+    class Meta:
+        csrf = False  # on public pages shared by every reader; posts from other sites are refused by origin
+
     # Ids carry a prefix so this form can sit on the article page beside the comment form.
     email = EmailField(
         # Translators: label of the newsletter's email address field.
@@ -56,7 +59,13 @@ class SubscribeForm(FlaskForm):
 
 
 class ActionForm(FlaskForm):
-    """A form that is only a button (confirm, unsubscribe, send a new link) plus its CSRF token."""
+    """A form that is only a button (confirm, unsubscribe, send a new link).
+
+    No per-reader token: the pages carry a signed token in their URL and set no cookie; posts from
+    other sites are refused by origin."""
+
+    class Meta:
+        csrf = False
 
 
 def consent_wording() -> str:

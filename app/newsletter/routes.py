@@ -7,8 +7,9 @@ import re
 
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_wtf.csrf import CSRFError
 
+from app import cross_origin
+from app.caching import public_page
 from app.database import answer_if_unavailable
 from app.extensions import csrf, limiter
 from app.i18n import locale_or_404
@@ -40,13 +41,24 @@ def _source_page(submitted: str | None, fallback: str) -> str:
 
 @bp.route("/<locale>/subscribe", methods=["GET", "POST"])
 @limiter.limit("10/minute;50/day", methods=["POST"])
+@csrf.exempt  # a public form: refused by origin below, not by a per-reader token
+@cross_origin.checked_in_view
+@public_page()
 def subscribe(locale: str):
     site_locale = locale_or_404(locale)
     here = url_for("newsletter.subscribe", locale=site_locale.code)
     form = SubscribeForm()
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         form.source.data = here
         return render_template("newsletter/subscribe.html", form=form)
+    if cross_origin.refused():
+        # Translators: shown above the subscribe form when the request came from another website.
+        refusal = _(
+            "This form was sent from another website, so we did not accept it. Check your address and send it again."
+        )
+        return render_template(
+            "newsletter/subscribe.html", form=form, page_has_errors=True, form_messages=[refusal]
+        ), 403
     if not form.validate():
         return render_template("newsletter/subscribe.html", form=form, page_has_errors=True), 422
     # Translators: shown above the subscribe form when the subscription could not be saved.
@@ -71,20 +83,19 @@ def subscribe(locale: str):
 
 
 @bp.get("/<locale>/subscribe/check-your-inbox")
+@public_page()
 def check_inbox(locale: str):
     locale_or_404(locale)
     return render_template("newsletter/check_inbox.html")
 
 
 @bp.route("/<locale>/subscribe/confirm/<token>", methods=["GET", "POST"])
-@csrf.exempt  # checked below, after the link itself: a broken link is explained first
+@csrf.exempt  # the signed token in the URL is the secret; posts from other sites are refused by origin
 @limiter.limit("20/minute", methods=["POST"])
 def confirm(locale: str, token: str):
     site_locale = locale_or_404(locale)
     found = read_confirm_token(token)
     form = ActionForm()
-    if request.method == "POST" and (found.valid or found.expired) and not form.validate():
-        raise CSRFError(_("The form has expired."))
     if found.expired:
         if request.method == "POST":
             mail_ids = service.request_fresh_confirmation(found)
@@ -103,6 +114,7 @@ def confirm(locale: str, token: str):
 
 
 @bp.get("/<locale>/subscribe/confirmed")
+@public_page()
 def confirmed(locale: str):
     locale_or_404(locale)
     return render_template("newsletter/confirmed.html")
@@ -117,18 +129,17 @@ def unsubscribe(locale: str, token: str):
     if not found.valid:
         return render_template("newsletter/link_problem.html", problem="invalid"), 400
     form = ActionForm()
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return render_template("newsletter/unsubscribe.html", form=form)
     if request.form.get("List-Unsubscribe") == "One-Click":
         service.unsubscribe(found)
         return render_template("newsletter/unsubscribed.html")
-    if not form.validate():
-        raise CSRFError(_("The form has expired."))
     service.unsubscribe(found)
     return redirect(url_for("newsletter.unsubscribed", locale=site_locale.code), code=303)
 
 
 @bp.get("/<locale>/unsubscribed")
+@public_page()
 def unsubscribed(locale: str):
     locale_or_404(locale)
     return render_template("newsletter/unsubscribed.html")

@@ -12,7 +12,7 @@ page view, on a connection each thread keeps for this alone:
 The connection comes from the engine's pool and is dropped whenever the engine is disposed (as
 after an outage) or fails, so it never outlives what the rest of the app can reach; failures
 surface as SQLAlchemy's OperationalError, as they do elsewhere. Nothing here needs a Flask
-context: app/fast_path.py calls it before Flask runs.
+context: the public-page layer (app/caching/layer.py) calls it before Flask runs.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import threading
 from collections.abc import Hashable
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask
 from sqlalchemy import Engine, event
 from sqlalchemy.exc import OperationalError
 
@@ -154,9 +154,9 @@ class Freshness:
         return self.reader.revision(article_slug)
 
 
-def article_revision(article_slug: str) -> Hashable:
-    """The freshness key of an article's shared page, for the current app."""
-    freshness: Freshness = current_app.extensions["freshness"]
+def article_revision(app: Flask, article_slug: str) -> Hashable:
+    """The version of an article's public page (its comment revision) in `app`'s database."""
+    freshness: Freshness = app.extensions["freshness"]
     return freshness.article_revision(article_slug)
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from babel.messages.catalog import Catalog
+from flask_babel import ngettext
 
 from app import create_app
 from app.content import article_by_slug
@@ -222,3 +223,42 @@ def test_article_page_shows_a_medical_review_only_for_the_current_english(databa
     for outdated_or_source in ("fr", "en"):
         html = client.get(f"/{outdated_or_source}/articles/{ARTICLE_SLUG}").get_data(as_text=True)
         assert 'id="medical-review"' not in html
+
+
+# Arabic counted nouns, by CLDR category: 0 and 100–102, 5,000 (…) take the singular genitive,
+# 1 and 2 their own words, 3–10 the plural, 11–99 the singular accusative (tanwin fath).
+ARABIC_CHARACTERS = {
+    0: "0 حرف بحد أقصى.",
+    1: "حرف واحد بحد أقصى.",
+    2: "حرفان بحد أقصى.",
+    3: "3 أحرف بحد أقصى.",
+    11: "11 حرفًا بحد أقصى.",
+    45: "45 حرفًا بحد أقصى.",
+    100: "100 حرف بحد أقصى.",
+    102: "102 حرف بحد أقصى.",
+    254: "254 حرفًا بحد أقصى.",
+    5000: "5000 حرف بحد أقصى.",
+}
+ARABIC_COMMENTS = {0: "0 تعليق", 1: "تعليق واحد", 2: "تعليقان", 3: "3 تعليقات", 11: "11 تعليقًا"}
+ARABIC_COMMENTS |= {45: "45 تعليقًا", 100: "100 تعليق", 102: "102 تعليق", 254: "254 تعليقًا", 5000: "5000 تعليق"}
+
+
+def test_arabic_plurals_take_the_grammatical_form_of_each_count(tmp_path):
+    """The shipped Arabic catalogue, compiled and served by Flask-Babel, agrees in number."""
+    translations = copy_translations(tmp_path / "translations")
+    assert cli(tmp_path, translations, "compile").exit_code == 0
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "INSTANCE_PATH": str(tmp_path / "instance"),
+            "BABEL_TRANSLATION_DIRECTORIES": str(translations),
+        }
+    )
+    with app.test_request_context("/ar/"):
+        characters = {
+            n: ngettext("Up to %(num)d character.", "Up to %(num)d characters.", n) for n in ARABIC_CHARACTERS
+        }
+        comments = {n: ngettext("%(num)d comment", "%(num)d comments", n) for n in ARABIC_COMMENTS}
+    assert characters == ARABIC_CHARACTERS
+    assert comments == ARABIC_COMMENTS

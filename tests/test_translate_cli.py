@@ -14,6 +14,8 @@ from app import create_app
 from app.content import article_by_slug
 from app.i18n import LOCALES, SiteLocale
 from app.i18n_tools.catalogues import extract_template, load, save
+from app.i18n_tools.checks import check_catalogue
+from app.i18n_tools.plurals import LARGEST_SITE_COUNT, check_formula, cldr_rule, form_layouts
 from tests.conftest import ARTICLE_SLUG, make_test_app
 from tests.i18n_helpers import copy_translations, fallback_texts, rewrite
 
@@ -97,6 +99,18 @@ def test_update_keeps_translations_marks_changed_source_fuzzy_and_leaves_new_one
     assert '#~ msgid "Read the' in (directory / "es" / "LC_MESSAGES" / "messages.po").read_text()
 
 
+def test_update_keeps_each_catalogues_plural_forms(tmp_path):
+    # Babel 2.19 would give Spanish and French three forms; ours keep two (see TRANSLATING.md).
+    translations = copy_translations(tmp_path / "translations")
+    paths = sorted(translations.glob("*/LC_MESSAGES/messages.po"))
+    before = {path: load(path).plural_forms for path in paths}
+    result = cli(tmp_path, translations, "update")
+    assert result.exit_code == 0, result.output
+    assert {path: load(path).plural_forms for path in paths} == before
+    assert before[translations / "es" / "LC_MESSAGES" / "messages.po"] == "nplurals=2; plural=(n != 1);"
+    assert before[translations / "fr" / "LC_MESSAGES" / "messages.po"] == "nplurals=2; plural=(n > 1);"
+
+
 def test_compile_leaves_fuzzy_translations_out(tmp_path):
     directory = fixture_dir(tmp_path, es="fuzzy_es.po")
     result = cli(tmp_path, directory, "compile")
@@ -109,23 +123,32 @@ def test_compile_leaves_fuzzy_translations_out(tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("code", "catalogue", "language", "plural_forms"),
+    ("code", "catalogue", "language", "categories"),
     [
-        ("pt-br", "pt_BR", "pt_BR", "nplurals=2; plural=(n > 1);"),
-        ("de", "de", "de", "nplurals=2; plural=(n != 1);"),
-        ("he", "he", "he", None),
+        ("pt-br", "pt_BR", "pt_BR", ("one", "other")),
+        ("de", "de", "de", ("one", "other")),
+        ("he", "he", "he", ("one", "two", "other")),
+        ("ar", "ar", "ar", ("zero", "one", "two", "few", "many", "other")),
     ],
 )
-def test_init_writes_language_and_plural_headers(tmp_path, code, catalogue, language, plural_forms):
+def test_init_writes_language_and_plural_headers(tmp_path, code, catalogue, language, categories):
     directory = fixture_dir(tmp_path)
     result = cli(tmp_path, directory, "init", code)
     assert result.exit_code == 0, result.output
-    text = (directory / catalogue / "LC_MESSAGES" / "messages.po").read_text(encoding="utf-8")
-    assert f'"Language: {language}\\n"' in text
-    if plural_forms:
-        assert f'"Plural-Forms: {plural_forms}\\n"' in text
+    path = directory / catalogue / "LC_MESSAGES" / "messages.po"
+    assert f'"Language: {language}\\n"' in path.read_text(encoding="utf-8")
+    # The formula itself depends on the Babel release (2.19 gives Portuguese CLDR's "many" for
+    # exact millions, 2.18 does not); what must hold is that it means what CLDR means, up to
+    # the largest count the site shows, so that `check` accepts the fresh catalogue.
+    fresh = load(path)
+    assert check_formula(catalogue, fresh.plural_forms).errors == []
+    assert {cldr_rule(catalogue)(n) for n in range(LARGEST_SITE_COUNT + 1)} == set(categories)
+    assert set(categories) <= set(form_layouts(catalogue)[fresh.num_plurals])
+    assert all(len(message.string) == fresh.num_plurals for message in fresh if message.pluralizable)
+    problems = check_catalogue(path, load(directory / "messages.pot"), shipped=False)
+    assert [problem for problem in problems if not problem.note] == []
     assert "Add this line to LOCALES in app/i18n.py:" in result.output
-    assert (code == "he") == ("right to left" in result.output)
+    assert (code in ("he", "ar")) == ("right to left" in result.output)
 
 
 def test_init_refuses_an_unknown_language_and_an_existing_catalogue(tmp_path):

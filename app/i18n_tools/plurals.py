@@ -13,7 +13,8 @@ from babel.messages.plurals import get_plural
 from babel.plural import PluralRule, to_gettext
 
 # The largest number the site ever puts into a plural message: comments on one article or in the
-# moderation queue, and character limits (5,000 for a comment). 100,000 leaves a wide margin.
+# moderation queue (pre-moderated, at most 20 a day from one address) and character limits (5,000
+# for a comment). 100,000 leaves a wide margin.
 # Counts above it cannot be displayed, so a formula that differs from CLDR only there (CLDR's
 # "many" for exact millions in Spanish and French) is worth a note, never a failure.
 LARGEST_SITE_COUNT = 100_000
@@ -95,8 +96,13 @@ def _ranges(numbers: list[int]) -> str:
     return ", ".join(shown) + (", …" if len(runs) > SHOWN_RANGES else "")
 
 
+NO_SUCH_FORM = -1
+
+
 def _form_name(index: int, layout: tuple[str, ...]) -> str:
-    return f'form {index} ("{layout[index]}")' if 0 <= index < len(layout) else f"form {index}"
+    if index == NO_SUCH_FORM:
+        return f"a form that does not exist (nplurals={len(layout)})"
+    return f'form {index} ("{layout[index]}")'
 
 
 def _misplaced(formula: Callable[[int], int], rule: PluralRule, layout: tuple[str, ...]) -> dict:
@@ -104,6 +110,8 @@ def _misplaced(formula: Callable[[int], int], rule: PluralRule, layout: tuple[st
     found: dict[tuple[int, str], list[int]] = {}
     for n in SAMPLE:
         given, category = formula(n), rule(n)
+        if not 0 <= given < len(layout):
+            given = NO_SUCH_FORM
         expected = layout.index(category) if category in layout else None
         if given != expected:
             found.setdefault((given, category), []).append(n)

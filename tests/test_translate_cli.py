@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from app.i18n_tools.catalogues import extract_template, load, save
 from app.i18n_tools.checks import check_catalogue
 from app.i18n_tools.plurals import LARGEST_SITE_COUNT, check_formula, cldr_rule, form_layouts
 from tests.conftest import ARTICLE_SLUG, make_test_app
-from tests.i18n_helpers import copy_translations, fallback_texts, rewrite
+from tests.i18n_helpers import SHIPPED_TRANSLATIONS, copy_translations, fallback_texts, rewrite
 
 FIXTURES = Path(__file__).parent / "fixtures" / "catalogues"
 TITLE_CONTEXT = f"{ARTICLE_SLUG}|title"
@@ -285,3 +286,16 @@ def test_arabic_plurals_take_the_grammatical_form_of_each_count(tmp_path):
         comments = {n: ngettext("%(num)d comment", "%(num)d comments", n) for n in ARABIC_COMMENTS}
     assert characters == ARABIC_CHARACTERS
     assert comments == ARABIC_COMMENTS
+
+
+def test_translating_md_lists_each_shipped_catalogues_plural_forms_in_order():
+    """The table translators read names the forms each shipped catalogue really has."""
+    text = (SHIPPED_TRANSLATIONS.parent / "TRANSLATING.md").read_text(encoding="utf-8")
+    documented = {
+        match["catalogue"]: tuple(re.findall(r"`\[\d\]` (\w+)", match["forms"]))
+        for match in re.finditer(r"^\| [^|]*\(`(?P<catalogue>\w+)`\) \| (?P<forms>[^|]+) \|", text, re.MULTILINE)
+    }
+    shipped = {path.parent.parent.name: load(path) for path in SHIPPED_TRANSLATIONS.glob("*/LC_MESSAGES/messages.po")}
+    assert set(documented) == set(shipped)
+    for catalogue, catalog in shipped.items():
+        assert documented[catalogue] == form_layouts(catalogue)[catalog.num_plurals], catalogue

@@ -35,6 +35,8 @@ SAMPLE: tuple[int, ...] = tuple(
     )
 )
 SHOWN_RANGES = 5
+# Stands for any form number a formula gives that the catalogue does not have.
+NO_SUCH_FORM = -1
 PLURAL_FORMS = re.compile(r"^\s*nplurals\s*=\s*(\d+)\s*;\s*plural\s*=\s*(.+?)\s*;?\s*$", re.DOTALL)
 
 
@@ -94,9 +96,6 @@ def _ranges(numbers: list[int]) -> str:
             runs.append([number, number])
     shown = [f"{first:,}" if first == last else f"{first:,}–{last:,}" for first, last in runs[:SHOWN_RANGES]]
     return ", ".join(shown) + (", …" if len(runs) > SHOWN_RANGES else "")
-
-
-NO_SUCH_FORM = -1
 
 
 def _form_name(index: int, layout: tuple[str, ...]) -> str:

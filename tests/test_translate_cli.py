@@ -263,15 +263,25 @@ ARABIC_CHARACTERS = {
     254: "254 حرفًا بحد أقصى.",
     5000: "5000 حرف بحد أقصى.",
 }
-ARABIC_COMMENTS = {0: "0 تعليق", 1: "تعليق واحد", 2: "تعليقان", 3: "3 تعليقات", 11: "11 تعليقًا"}
-ARABIC_COMMENTS |= {45: "45 تعليقًا", 100: "100 تعليق", 102: "102 تعليق", 254: "254 تعليقًا", 5000: "5000 تعليق"}
+# The counted noun each count needs, by the English noun of the message.
+ARABIC_NOUNS = {
+    "character": {0: "حرف", 1: "حرف", 2: "حرفان", 3: "أحرف", 11: "حرفًا", 45: "حرفًا"},
+    "comment": {0: "تعليق", 1: "تعليق", 2: "تعليقان", 3: "تعليقات", 11: "تعليقًا", 45: "تعليقًا"},
+}
+for nouns in ARABIC_NOUNS.values():
+    nouns |= {100: nouns[0], 102: nouns[0], 254: nouns[11], 5000: nouns[0]}
 
 
-def test_arabic_plurals_take_the_grammatical_form_of_each_count(tmp_path):
-    """The shipped Arabic catalogue, compiled and served by Flask-Babel, agrees in number."""
+def arabic_plural_messages() -> list[tuple[str, ...]]:
+    catalog = load(SHIPPED_TRANSLATIONS / "ar" / "LC_MESSAGES" / "messages.po")
+    return [message.id for message in catalog if message.pluralizable]
+
+
+def arabic_app(tmp_path: Path):
+    """The app serving a compiled copy of the shipped catalogues."""
     translations = copy_translations(tmp_path / "translations")
     assert cli(tmp_path, translations, "compile").exit_code == 0
-    app = create_app(
+    return create_app(
         {
             "TESTING": True,
             "SECRET_KEY": "test",
@@ -279,13 +289,26 @@ def test_arabic_plurals_take_the_grammatical_form_of_each_count(tmp_path):
             "BABEL_TRANSLATION_DIRECTORIES": str(translations),
         }
     )
-    with app.test_request_context("/ar/"):
+
+
+def test_arabic_plurals_take_the_grammatical_form_of_each_count(tmp_path):
+    """The shipped Arabic catalogue, compiled and served by Flask-Babel, agrees in number."""
+    with arabic_app(tmp_path).test_request_context("/ar/"):
         characters = {
             n: ngettext("Up to %(num)d character.", "Up to %(num)d characters.", n) for n in ARABIC_CHARACTERS
         }
-        comments = {n: ngettext("%(num)d comment", "%(num)d comments", n) for n in ARABIC_COMMENTS}
     assert characters == ARABIC_CHARACTERS
-    assert comments == ARABIC_COMMENTS
+
+
+@pytest.mark.parametrize("message", arabic_plural_messages(), ids=lambda message: message[0][:30])
+def test_every_arabic_plural_message_uses_the_noun_form_of_each_count(tmp_path, message):
+    noun = "character" if "character" in message[0] else "comment"
+    with arabic_app(tmp_path).test_request_context("/ar/"):
+        rendered = {n: ngettext(*message, n) for n in ARABIC_NOUNS[noun]}
+    words = {n: set(text.replace(".", " ").split()) for n, text in rendered.items()}
+    family = set(ARABIC_NOUNS[noun].values())
+    assert {n: family & words[n] for n in rendered} == {n: {want} for n, want in ARABIC_NOUNS[noun].items()}
+    assert "واحد" in words[1] and all(str(n) in words[n] for n in rendered if n not in (1, 2))
 
 
 def test_translating_md_lists_each_shipped_catalogues_plural_forms_in_order():

@@ -31,8 +31,12 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def _wrap_wsgi(app: Flask) -> None:
-    """The trusted-proxy fix goes outside the public-page layer (installed with the caching
-    extension), so the layer sees the reader's scheme and host as the views do."""
+    """Middleware, innermost first (the public-page layer came with the caching extension): the
+    host check, then the trusted-proxy fix, so both see the reader's scheme and host as the views do."""
+    from app.trusted_hosts import TrustedHostsOnly
+
+    if app.config.get("TRUSTED_HOSTS"):
+        app.wsgi_app = TrustedHostsOnly(app.wsgi_app, app.config["TRUSTED_HOSTS"])  # type: ignore[method-assign]
     if app.config["PROXY_FIX_HOPS"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 

@@ -14,7 +14,7 @@ from app.i18n import find_locale
 from app.newsletter import tokens
 from app.newsletter.models import MailStatus, Subscriber, SubscriberStatus
 from app.timeutil import utcnow
-from tests.conftest import ARTICLE_SLUG, LOCALE_CODES, csrf_token_from
+from tests.conftest import ARTICLE_SLUG, LOCALE_CODES
 from tests.newsletter_support import (
     SITE_URL,
     html_of,
@@ -41,7 +41,8 @@ def app_config(mailbox) -> dict[str, object]:
 def one_button_form(html: str) -> None:
     main = html[html.index("<main") : html.index("</main>")]
     assert main.count("<form") == 1 and main.count("<button") == 1
-    assert 'name="csrf_token"' in main
+    # The page's URL carries the secret: no per-reader token, no cookie.
+    assert 'name="csrf_token"' not in main
 
 
 @pytest.mark.parametrize("locale", LOCALE_CODES)
@@ -77,8 +78,7 @@ def test_double_opt_in_welcome_and_one_click_unsubscribe(app, client, mailbox, l
     assert len(mailbox.received) == 1
 
     # POST confirms and sends the welcome mail with the unsubscribe headers.
-    token = csrf_token_from(confirm_page.get_data(as_text=True))
-    confirmed = post_closed(client, path_of(link), data={"csrf_token": token})
+    confirmed = post_closed(client, path_of(link), data={})
     assert confirmed.status_code == 303
     assert 'role="status"' in client.get(confirmed.headers["Location"]).get_data(as_text=True)
     record = subscriber(app, email)
@@ -113,7 +113,7 @@ def test_subscription_records_consent_source_and_locale(app, client, mailbox):
     html = client.get(f"/fr/articles/{ARTICLE_SLUG}").get_data(as_text=True)
     aside = html[html.index("<aside") : html.index("</aside>")]
     assert 'action="/fr/subscribe"' in aside and 'autocomplete="email"' in aside
-    data = {"csrf_token": csrf_token_from(aside), "email": "  Carer@Example.ORG ", "website": ""}
+    data = {"email": "  Carer@Example.ORG ", "website": ""}
     data["source"] = re.search(r'name="source"[^>]*value="([^"]+)"', aside).group(1)
     post_closed(client, "/fr/subscribe", data=data)
     record = subscriber(app, "carer@example.org")
@@ -138,8 +138,7 @@ def test_answer_is_identical_for_new_pending_and_confirmed(app, client, mailbox)
     confirmed_address = "confirmed@example.org"
     subscribe(client, "en", confirmed_address)
     link = link_in(mailbox.to(confirmed_address)[0], CONFIRM_LINK)
-    token = csrf_token_from(client.get(path_of(link)).get_data(as_text=True))
-    post_closed(client, path_of(link), data={"csrf_token": token})
+    post_closed(client, path_of(link), data={})
     assert subscriber(app, confirmed_address).status == SubscriberStatus.ACTIVE
     confirmed = answer(confirmed_address)
 
@@ -199,10 +198,26 @@ def test_invalid_addresses_get_the_accessible_error_page_and_no_mail(app, client
     assert outbox_rows(app) == [] and mailbox.received == []
 
 
-def test_missing_csrf_token_is_refused_without_a_500(app, client, mailbox):
-    response = client.post("/en/subscribe", data={"email": "someone@example.org"})
-    assert response.status_code == 400
-    assert subscriber(app, "someone@example.org") is None
+@pytest.mark.parametrize("headers", [{"Sec-Fetch-Site": "cross-site"}, {"Origin": "https://evil.example"}])
+def test_a_subscription_from_another_website_is_refused_with_the_address_kept(app, client, mailbox, headers):
+    response = client.post("/en/subscribe", data={"email": "someone@example.org", "website": ""}, headers=headers)
+    assert response.status_code == 403
+    assert response.headers["Cache-Control"] == "private, no-store" and "Set-Cookie" not in response.headers
+    html = response.get_data(as_text=True)
+    assert 'value="someone@example.org"' in html and 'id="subscribe-error-summary"' in html
+    assert subscriber(app, "someone@example.org") is None and mailbox.received == []
+
+
+@pytest.mark.parametrize("kind", ["confirm", "unsubscribe"])
+def test_token_pages_are_private_and_set_no_cookie(app, client, mailbox, kind):
+    path = confirmation_link(client, mailbox, "en", "private@example.org")
+    if kind == "unsubscribe":
+        post_closed(client, path, data={})
+        path = path_of(mailbox.to("private@example.org")[-1]["List-Unsubscribe"].strip("<>"))
+    page = app.test_client().get(path)
+    assert page.status_code == 200
+    assert page.headers["Cache-Control"] == "private, no-store"
+    assert "Set-Cookie" not in page.headers
 
 
 def test_unknown_locale_is_404(client):
@@ -261,21 +276,20 @@ def test_expired_link_offers_a_fresh_mail(app, client, mailbox, locale, monkeypa
     assert heading in html
     one_button_form(html)
     # Pressing the button does not confirm: it sends a new link, which works.
-    again = post_closed(client, path, data={"csrf_token": csrf_token_from(html)})
+    again = post_closed(client, path, data={})
     assert again.status_code == 303 and again.headers["Location"] == f"/{locale}/subscribe/check-your-inbox"
     assert subscriber(app, "slow@example.org").status == SubscriberStatus.PENDING
     fresh = path_of(link_in(mailbox.to("slow@example.org")[-1], CONFIRM_LINK))
     assert len(mailbox.to("slow@example.org")) == 2 and fresh != path
-    confirm_page = client.get(fresh).get_data(as_text=True)
-    post_closed(client, fresh, data={"csrf_token": csrf_token_from(confirm_page)})
+    assert client.get(fresh).status_code == 200
+    post_closed(client, fresh, data={})
     assert subscriber(app, "slow@example.org").status == SubscriberStatus.ACTIVE
 
 
 def test_replayed_confirm_link_is_harmless(app, client, mailbox):
     path = confirmation_link(client, mailbox, "en", "replay@example.org")
-    token = csrf_token_from(client.get(path).get_data(as_text=True))
-    first = post_closed(client, path, data={"csrf_token": token})
-    second = post_closed(client, path, data={"csrf_token": token})
+    first = post_closed(client, path, data={})
+    second = post_closed(client, path, data={})
     assert first.status_code == second.status_code == 303
     assert first.headers["Location"] == second.headers["Location"]
     assert len(mailbox.to("replay@example.org")) == 2  # one confirmation, one welcome
@@ -283,16 +297,16 @@ def test_replayed_confirm_link_is_harmless(app, client, mailbox):
     # After leaving, the old confirmation link does not bring the subscription back.
     provider = app.test_client()
     provider.post(path_of(welcome["List-Unsubscribe"].strip("<>")), data={"List-Unsubscribe": "One-Click"})
-    late = post_closed(client, path, data={"csrf_token": token})
+    late = post_closed(client, path, data={})
     assert late.status_code == 409
     assert subscriber(app, "replay@example.org").status == SubscriberStatus.UNSUBSCRIBED
     assert len(mailbox.to("replay@example.org")) == 2
 
 
 @pytest.mark.parametrize("locale", LOCALE_CODES)
-def test_unsubscribe_page_get_shows_a_button_and_post_needs_csrf(app, client, mailbox, locale):
+def test_unsubscribe_page_get_shows_a_button_and_post_must_come_from_the_site(app, client, mailbox, locale):
     path = confirmation_link(client, mailbox, locale, "leaver@example.org")
-    post_closed(client, path, data={"csrf_token": csrf_token_from(client.get(path).get_data(as_text=True))})
+    post_closed(client, path, data={})
     leave = path_of(mailbox.to("leaver@example.org")[-1]["List-Unsubscribe"].strip("<>"))
 
     page = client.get(leave)
@@ -300,22 +314,21 @@ def test_unsubscribe_page_get_shows_a_button_and_post_needs_csrf(app, client, ma
     one_button_form(page.get_data(as_text=True))
     assert subscriber(app, "leaver@example.org").status == SubscriberStatus.ACTIVE
 
-    # A form POST that is not one-click needs the CSRF token.
-    assert client.post(leave, data={}).status_code == 400
+    # A form POST from another website is refused; from the page itself it works.
+    assert client.post(leave, data={}, headers={"Sec-Fetch-Site": "cross-site"}).status_code == 403
     assert subscriber(app, "leaver@example.org").status == SubscriberStatus.ACTIVE
-
-    token = csrf_token_from(page.get_data(as_text=True))
-    left = client.post(leave, data={"csrf_token": token})
+    left = client.post(leave, data={}, headers={"Sec-Fetch-Site": "same-origin"})
+    assert "Set-Cookie" not in left.headers
     assert left.status_code == 303 and left.headers["Location"] == f"/{locale}/unsubscribed"
     assert 'role="status"' in client.get(left.headers["Location"]).get_data(as_text=True)
     assert subscriber(app, "leaver@example.org").status == SubscriberStatus.UNSUBSCRIBED
     # Leaving again through the page is still "you have left".
-    assert client.post(leave, data={"csrf_token": token}).status_code == 303
+    assert client.post(leave, data={}).status_code == 303
 
 
 def test_resubscribing_after_leaving_needs_a_new_confirmation(app, client, mailbox, monkeypatch):
     path = confirmation_link(client, mailbox, "en", "back@example.org")
-    post_closed(client, path, data={"csrf_token": csrf_token_from(client.get(path).get_data(as_text=True))})
+    post_closed(client, path, data={})
     leave = path_of(mailbox.to("back@example.org")[-1]["List-Unsubscribe"].strip("<>"))
     app.test_client().post(leave, data={"List-Unsubscribe": "One-Click"})
     in_two_days = utcnow() + dt.timedelta(days=2)

@@ -1,0 +1,28 @@
+"""Answer only to the site's own host names: any other Host header gets a plain 400 before the
+app runs, so no redirect, link or cached page can ever be built from an attacker's host name."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from werkzeug.exceptions import SecurityError
+from werkzeug.wrappers import Response
+from werkzeug.wsgi import get_host
+
+REFUSAL = "Unknown host.\n"  # never echoes the name it was given
+
+
+class TrustedHostsOnly:
+    def __init__(self, wsgi_app: Any, trusted: Iterable[str]) -> None:
+        self.wsgi_app = wsgi_app
+        self.trusted = list(trusted)
+
+    def __call__(self, environ: dict, start_response: Any) -> Iterable[bytes]:
+        try:
+            get_host(environ, self.trusted)
+        except SecurityError:
+            refusal = Response(REFUSAL, status=400, mimetype="text/plain")
+            refusal.headers["Cache-Control"] = "private, no-store"
+            return refusal(environ, start_response)
+        return self.wsgi_app(environ, start_response)

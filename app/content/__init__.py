@@ -92,9 +92,7 @@ def _urgency(context: str, kind: str, raw: dict) -> str | None:
 def _block(prefix: str, raw: dict) -> Block:
     context = f"{prefix}|{raw['id']}"
     kind = raw.get("kind", "paragraph")
-    return Block(
-        id=raw["id"], kind=kind, message=_message(context, raw), urgency=_urgency(context, kind, raw)
-    )
+    return Block(id=raw["id"], kind=kind, message=_message(context, raw), urgency=_urgency(context, kind, raw))
 
 
 def _source(raw: dict) -> Source:

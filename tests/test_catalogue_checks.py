@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from app.comments.forms import COMMENT_MAX, NAME_MAX
 from app.i18n_tools.catalogues import extract_template, load
 from app.i18n_tools.checks import check_catalogue, check_up_to_date
+from app.i18n_tools.plurals import LARGEST_SITE_COUNT, check_formula, formula_for
 
 FIXTURES = Path(__file__).parent / "fixtures" / "catalogues"
 
@@ -17,9 +19,76 @@ def template():
     return load(FIXTURES / "messages.pot")
 
 
+def failures(problems):
+    return [str(problem) for problem in problems if not problem.note]
+
+
 @pytest.mark.parametrize("name", ["good_es.po", "good_ar.po"])
 def test_correct_catalogues_pass_every_rule(template, name):
-    assert check_catalogue(FIXTURES / name, template, shipped=True) == []
+    assert failures(check_catalogue(FIXTURES / name, template, shipped=True)) == []
+
+
+def test_a_formula_that_differs_from_cldr_only_above_the_site_limit_gets_a_note(template):
+    # Spanish keeps two forms: CLDR's "many" applies only to exact millions.
+    problems = check_catalogue(FIXTURES / "good_es.po", template, shipped=True)
+    assert [(problem.line, problem.note) for problem in problems] == [(8, True)]
+    assert 'form 1 ("other") for n = 1,000,000, 2,000,000, 10,000,000' in problems[0].text
+    assert '"many", which this 2-form catalogue has no form for' in problems[0].text
+
+
+def test_an_arabic_formula_with_the_right_count_but_another_meaning_fails(template):
+    """Babel 2.18's Arabic formula has six forms, but swaps CLDR's "many" (11–99) and "other"."""
+    problems = check_catalogue(FIXTURES / "plural_formula_ar.po", template, shipped=True)
+    assert all(problem.line == 7 and not problem.note for problem in problems)
+    texts = [problem.text for problem in problems]
+    assert len(texts) == 2
+    assert texts[0].startswith(
+        'Plural-Forms gives form 4 ("many") for n = 100–102, 200–202, 300–302, 400–402, 500–502, …; '
+        'CLDR\'s rules give form 5 ("other"); expected: nplurals=6;'
+    )
+    assert texts[1].startswith(
+        'Plural-Forms gives form 5 ("other") for n = 11–99, 111–199, 211–299, 311–399, 411–499, …; '
+        'CLDR\'s rules give form 4 ("many"); expected: nplurals=6;'
+    )
+    assert all(text.endswith(f"expected: {formula_for('ar')}") for text in texts)
+    assert check_formula("ar", formula_for("ar")).errors == []
+
+
+@pytest.mark.parametrize(
+    ("locale", "formula", "expected"),
+    [
+        ("fr", "nplurals=2; plural=(n != 1);", 'form 1 ("other") for n = 0; CLDR\'s rules give form 0 ("one")'),
+        ("es", "nplurals=3; plural=(n != 1);", 'form 1 ("many") for n = 0, 2–10,000, 19,998–20,102'),
+        ("ar", "nplurals=2; plural=(n != 1);", "declares 2 forms; ar needs 6 (zero, one, two, few, many, other)"),
+        ("es", "nplurals=4; plural=(n != 1);", "declares 4 forms; es needs 2 (one, other) or 3 (one, many, other)"),
+        ("es", "nplurals=2; plural=__import__('os');", "not a valid gettext formula"),
+        ("es", "nplurals=2; plural=(n % 0);", "fails when computed"),
+        ("es", "plural=(n != 1);", "not a valid gettext formula"),
+        ("zh_Hans", "nplurals=1; plural=n;", "a form that does not exist (nplurals=1) for n = 1–10,000, 19,998–"),
+    ],
+)
+def test_a_formula_that_sends_a_count_the_site_shows_elsewhere_fails(locale, formula, expected):
+    report = check_formula(locale, formula)
+    assert any(expected in error for error in report.errors), report.errors
+
+
+@pytest.mark.parametrize(
+    ("locale", "formula"),
+    [
+        ("es", "nplurals=2; plural=(n != 1);"),
+        ("es", "nplurals=3; plural=(n == 1 ? 0 : n != 0 && n % 1000000 == 0 ? 1 : 2);"),
+        ("fr", "nplurals=2; plural=(n > 1);"),
+        ("fr", "nplurals=3; plural=(n == 0 || n == 1) ? 0 : n != 0 && n % 1000000 == 0 ? 1 : 2;"),
+        ("ar", "nplurals=6; plural=(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 : n%100>=11 ? 4 : 5);"),
+        ("zh_Hans", "nplurals=1; plural=0;"),
+    ],
+)
+def test_the_gnu_and_the_cldr_formulas_both_pass(locale, formula):
+    assert check_formula(locale, formula).errors == []
+
+
+def test_the_site_limit_covers_every_count_the_site_shows():
+    assert max(NAME_MAX, COMMENT_MAX) <= LARGEST_SITE_COUNT
 
 
 @pytest.mark.parametrize(
@@ -49,7 +118,7 @@ def test_each_broken_catalogue_fails_naming_file_and_line(template, name, line, 
 
 def test_untranslated_messages_are_allowed_while_a_locale_is_not_yet_shipped(template):
     problems = check_catalogue(FIXTURES / "untranslated_es.po", template, shipped=False)
-    assert problems == []
+    assert failures(problems) == []
 
 
 def test_plural_forms_may_spell_out_the_number_except_in_the_last_form(template):

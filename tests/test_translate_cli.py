@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 from babel.messages.catalog import Catalog
+from flask_babel import ngettext
 
 from app import create_app
 from app.content import article_by_slug
 from app.i18n import LOCALES, SiteLocale
 from app.i18n_tools.catalogues import extract_template, load, merge_template, save
+from app.i18n_tools.checks import check_catalogue
+from app.i18n_tools.plurals import LARGEST_SITE_COUNT, check_formula, cldr_rule, form_layouts
 from tests.conftest import ARTICLE_SLUG, make_test_app
-from tests.i18n_helpers import copy_translations, fallback_texts, rewrite
+from tests.i18n_helpers import SHIPPED_TRANSLATIONS, copy_translations, fallback_texts, rewrite
 
 FIXTURES = Path(__file__).parent / "fixtures" / "catalogues"
 TITLE_CONTEXT = f"{ARTICLE_SLUG}|title"
@@ -96,6 +100,18 @@ def test_update_keeps_translations_marks_changed_source_fuzzy_and_leaves_new_one
     assert '#~ msgid "Read the' in (directory / "es" / "LC_MESSAGES" / "messages.po").read_text()
 
 
+def test_update_keeps_each_catalogues_plural_forms(tmp_path):
+    # Babel 2.19 would give Spanish and French three forms; ours keep two (see TRANSLATING.md).
+    translations = copy_translations(tmp_path / "translations")
+    paths = sorted(translations.glob("*/LC_MESSAGES/messages.po"))
+    before = {path: load(path).plural_forms for path in paths}
+    result = cli(tmp_path, translations, "update")
+    assert result.exit_code == 0, result.output
+    assert {path: load(path).plural_forms for path in paths} == before
+    assert before[translations / "es" / "LC_MESSAGES" / "messages.po"] == "nplurals=2; plural=(n != 1);"
+    assert before[translations / "fr" / "LC_MESSAGES" / "messages.po"] == "nplurals=2; plural=(n > 1);"
+
+
 def test_compile_leaves_fuzzy_translations_out(tmp_path):
     directory = fixture_dir(tmp_path, es="fuzzy_es.po")
     result = cli(tmp_path, directory, "compile")
@@ -108,23 +124,32 @@ def test_compile_leaves_fuzzy_translations_out(tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("code", "catalogue", "language", "plural_forms"),
+    ("code", "catalogue", "language", "categories"),
     [
-        ("pt-br", "pt_BR", "pt_BR", "nplurals=2; plural=(n > 1);"),
-        ("de", "de", "de", "nplurals=2; plural=(n != 1);"),
-        ("he", "he", "he", None),
+        ("pt-br", "pt_BR", "pt_BR", ("one", "other")),
+        ("de", "de", "de", ("one", "other")),
+        ("he", "he", "he", ("one", "two", "other")),
+        ("ar", "ar", "ar", ("zero", "one", "two", "few", "many", "other")),
     ],
 )
-def test_init_writes_language_and_plural_headers(tmp_path, code, catalogue, language, plural_forms):
+def test_init_writes_language_and_plural_headers(tmp_path, code, catalogue, language, categories):
     directory = fixture_dir(tmp_path)
     result = cli(tmp_path, directory, "init", code)
     assert result.exit_code == 0, result.output
-    text = (directory / catalogue / "LC_MESSAGES" / "messages.po").read_text(encoding="utf-8")
-    assert f'"Language: {language}\\n"' in text
-    if plural_forms:
-        assert f'"Plural-Forms: {plural_forms}\\n"' in text
+    path = directory / catalogue / "LC_MESSAGES" / "messages.po"
+    assert f'"Language: {language}\\n"' in path.read_text(encoding="utf-8")
+    # The formula itself depends on the Babel release (2.19 gives Portuguese CLDR's "many" for
+    # exact millions, 2.18 does not); what must hold is that it means what CLDR means, up to
+    # the largest count the site shows, so that `check` accepts the fresh catalogue.
+    fresh = load(path)
+    assert check_formula(catalogue, fresh.plural_forms).errors == []
+    assert {cldr_rule(catalogue)(n) for n in range(LARGEST_SITE_COUNT + 1)} == set(categories)
+    assert set(categories) <= set(form_layouts(catalogue)[fresh.num_plurals])
+    assert all(len(message.string) == fresh.num_plurals for message in fresh if message.pluralizable)
+    problems = check_catalogue(path, load(directory / "messages.pot"), shipped=False)
+    assert [problem for problem in problems if not problem.note] == []
     assert "Add this line to LOCALES in app/i18n.py:" in result.output
-    assert (code == "he") == ("right to left" in result.output)
+    assert (code in ("he", "ar")) == ("right to left" in result.output)
 
 
 def test_init_refuses_an_unknown_language_and_an_existing_catalogue(tmp_path):
@@ -241,3 +266,76 @@ def test_update_never_carries_one_languages_translation_into_another():
     assert merged["ar"].string == "ترجمة عربية" and merged["ar"].fuzzy
     assert merged["es"].string == "Traducción española" and merged["es"].fuzzy
     assert not template.get("Spasms, said simply.", context=context).string
+# Arabic counted nouns, by CLDR category: 0 and 100–102, 5,000 (…) take the singular genitive,
+# 1 and 2 their own words, 3–10 the plural, 11–99 the singular accusative (tanwin fath).
+ARABIC_CHARACTERS = {
+    0: "0 حرف بحد أقصى.",
+    1: "حرف واحد بحد أقصى.",
+    2: "حرفان بحد أقصى.",
+    3: "3 أحرف بحد أقصى.",
+    11: "11 حرفًا بحد أقصى.",
+    45: "45 حرفًا بحد أقصى.",
+    100: "100 حرف بحد أقصى.",
+    102: "102 حرف بحد أقصى.",
+    254: "254 حرفًا بحد أقصى.",
+    5000: "5000 حرف بحد أقصى.",
+}
+# The counted noun each count needs, by the English noun of the message.
+ARABIC_NOUNS = {
+    "character": {0: "حرف", 1: "حرف", 2: "حرفان", 3: "أحرف", 11: "حرفًا", 45: "حرفًا"},
+    "comment": {0: "تعليق", 1: "تعليق", 2: "تعليقان", 3: "تعليقات", 11: "تعليقًا", 45: "تعليقًا"},
+}
+for nouns in ARABIC_NOUNS.values():
+    nouns |= {100: nouns[0], 102: nouns[0], 254: nouns[11], 5000: nouns[0]}
+
+
+def arabic_plural_messages() -> list[tuple[str, ...]]:
+    catalog = load(SHIPPED_TRANSLATIONS / "ar" / "LC_MESSAGES" / "messages.po")
+    return [message.id for message in catalog if message.pluralizable]
+
+
+def arabic_app(tmp_path: Path):
+    """The app serving a compiled copy of the shipped catalogues."""
+    translations = copy_translations(tmp_path / "translations")
+    assert cli(tmp_path, translations, "compile").exit_code == 0
+    return create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "INSTANCE_PATH": str(tmp_path / "instance"),
+            "BABEL_TRANSLATION_DIRECTORIES": str(translations),
+        }
+    )
+
+
+def test_arabic_plurals_take_the_grammatical_form_of_each_count(tmp_path):
+    """The shipped Arabic catalogue, compiled and served by Flask-Babel, agrees in number."""
+    with arabic_app(tmp_path).test_request_context("/ar/"):
+        characters = {
+            n: ngettext("Up to %(num)d character.", "Up to %(num)d characters.", n) for n in ARABIC_CHARACTERS
+        }
+    assert characters == ARABIC_CHARACTERS
+
+
+@pytest.mark.parametrize("message", arabic_plural_messages(), ids=lambda message: message[0][:30])
+def test_every_arabic_plural_message_uses_the_noun_form_of_each_count(tmp_path, message):
+    noun = "character" if "character" in message[0] else "comment"
+    with arabic_app(tmp_path).test_request_context("/ar/"):
+        rendered = {n: ngettext(*message, n) for n in ARABIC_NOUNS[noun]}
+    words = {n: set(text.replace(".", " ").split()) for n, text in rendered.items()}
+    family = set(ARABIC_NOUNS[noun].values())
+    assert {n: family & words[n] for n in rendered} == {n: {want} for n, want in ARABIC_NOUNS[noun].items()}
+    assert "واحد" in words[1] and all(str(n) in words[n] for n in rendered if n not in (1, 2))
+
+
+def test_translating_md_lists_each_shipped_catalogues_plural_forms_in_order():
+    """The table translators read names the forms each shipped catalogue really has."""
+    text = (SHIPPED_TRANSLATIONS.parent / "TRANSLATING.md").read_text(encoding="utf-8")
+    documented = {
+        match["catalogue"]: tuple(re.findall(r"`\[\d\]` (\w+)", match["forms"]))
+        for match in re.finditer(r"^\| [^|]*\(`(?P<catalogue>\w+)`\) \| (?P<forms>[^|]+) \|", text, re.MULTILINE)
+    }
+    shipped = {path.parent.parent.name: load(path) for path in SHIPPED_TRANSLATIONS.glob("*/LC_MESSAGES/messages.po")}
+    assert set(documented) == set(shipped)
+    for catalogue, catalog in shipped.items():
+        assert documented[catalogue] == form_layouts(catalogue)[catalog.num_plurals], catalogue

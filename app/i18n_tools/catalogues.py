@@ -17,6 +17,7 @@ from babel.messages.pofile import read_po, write_po
 from flask import current_app
 
 from app.i18n import SiteLocale
+from app.i18n_tools.plurals import formula_for
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
 BABEL_CFG = PROJECT_ROOT / "babel.cfg"
@@ -155,7 +156,11 @@ def new_locale(code: str) -> NewLocale:
 
 
 def init_catalogue(template: Catalog, new: NewLocale) -> Catalog:
-    """A fresh catalogue for a new language, with its Language and Plural-Forms headers."""
+    """A fresh catalogue for a new language, with its Language and Plural-Forms headers.
+
+    Plural-Forms is the formula `check` accepts: Babel's own table lags behind its CLDR data
+    for some languages in some releases.
+    """
     catalog = Catalog(
         locale=new.babel_locale,
         project=PROJECT_NAME,
@@ -166,6 +171,7 @@ def init_catalogue(template: Catalog, new: NewLocale) -> Catalog:
         revision_date=dt.datetime.now(dt.UTC),
     )
     catalog.creation_date = template.creation_date
+    catalog.mime_headers = [("Plural-Forms", formula_for(str(new.babel_locale)))]
     for message in template:
         if message.id:
             catalog.add(

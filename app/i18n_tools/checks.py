@@ -12,12 +12,12 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
 from babel.messages.mofile import write_mo
-from babel.messages.plurals import get_plural
 from babel.messages.pofile import PoFileError
 
 from app.content import all_articles
 from app.content.review import read_reviews, reviews_path
 from app.i18n_tools.catalogues import PROJECT_ROOT, load, message_key
+from app.i18n_tools.plurals import check_formula
 
 PRINTF = re.compile(r"%(?:\((?P<name>[^)]*)\))?[-#0 +]*(?:\d+|\*)?(?:\.(?:\d+|\*))?[hlL]?[diouxXeEfFgGcrsa%]")
 BRACES = re.compile(r"(?<!\{)\{(\w*)(?:![rsa])?(?::[^{}]*)?\}(?!\})")
@@ -31,11 +31,13 @@ class Problem:
     path: str
     line: int
     text: str
+    # A note is worth a translator's attention but does not fail `check`.
+    note: bool = False
 
     def __str__(self) -> str:
         path = Path(self.path)
         shown = path.relative_to(PROJECT_ROOT) if path.is_relative_to(PROJECT_ROOT) else path
-        return f"{shown}:{self.line}: {self.text}"
+        return f"{shown}:{self.line}: {'note: ' if self.note else ''}{self.text}"
 
 
 def _strings(message: Message) -> list[str]:
@@ -186,21 +188,21 @@ def check_markup(catalog: Catalog, path: Path) -> list[Problem]:
     return problems
 
 
-def check_plurals(catalog: Catalog, path: Path) -> list[Problem]:
-    """Plural-Forms matches the language's rules and every plural message fills every form."""
+def check_plural_header(catalog: Catalog, path: Path) -> list[Problem]:
+    """Plural-Forms sends every count the site shows to the form CLDR's rules name."""
     if catalog.locale is None:
         return []
-    expected = get_plural(catalog.locale).num_plurals
+    report = check_formula(str(catalog.locale), catalog.plural_forms)
+    line = _header_line(path, "Plural-Forms")
+    return [Problem(str(path), line, text) for text in report.errors] + [
+        Problem(str(path), line, text, note=True) for text in report.notes
+    ]
+
+
+def check_plural_messages(catalog: Catalog, path: Path) -> list[Problem]:
+    """Every plural message fills every form that Plural-Forms declares."""
     problems = []
-    if catalog.num_plurals != expected:
-        problems.append(
-            Problem(
-                str(path),
-                _header_line(path, "Plural-Forms"),
-                f"Plural-Forms declares {catalog.num_plurals} forms; {catalog.locale} needs {expected}: "
-                + get_plural(catalog.locale).plural_forms,
-            )
-        )
+    expected = catalog.num_plurals
     for message in _translated(catalog):
         if message.pluralizable:
             strings = _strings(message)
@@ -264,7 +266,7 @@ def check_catalogue(path: Path, template: Catalog, *, shipped: bool) -> list[Pro
     catalog, problems = check_compiles(path)
     if catalog is None:
         return problems
-    rules: Iterable = (check_placeholders, check_markup, check_plurals)
+    rules: Iterable = (check_placeholders, check_markup, check_plural_header, check_plural_messages)
     for rule in rules:
         problems += rule(catalog, path)
     if shipped:

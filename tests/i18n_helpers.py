@@ -40,3 +40,16 @@ def rewrite(path: Path, change) -> Catalog:
     with path.with_suffix(".mo").open("wb") as handle:
         write_mo(handle, catalog)
     return catalog
+
+
+def complete(catalog: Catalog) -> None:
+    """Give every untranslated or fuzzy message a stand-in translation, so a test can rely on a
+    complete catalogue whatever the translators have finished so far."""
+    for message in catalog:
+        if not message.id or (message.string and not message.fuzzy and all(message.string)):
+            continue
+        if isinstance(message.id, str):
+            message.string = f"[{catalog.locale}] {message.id}"
+        else:
+            message.string = tuple(f"[{catalog.locale}] {message.id[-1]}" for _ in range(catalog.num_plurals))
+        message.flags.discard("fuzzy")

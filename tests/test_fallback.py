@@ -6,20 +6,22 @@ import pytest
 
 from app.content import article_by_slug
 from tests.conftest import ARTICLE_SLUG, LOCALE_CODES, make_test_app
-from tests.i18n_helpers import copy_translations, fallback_texts, rewrite
+from tests.i18n_helpers import complete, copy_translations, fallback_texts, rewrite
 
 ARTICLE_URL = f"/es/articles/{ARTICLE_SLUG}"
 
 
 @pytest.fixture
 def incomplete_es_client(database_url, tmp_path):
-    """The site with a copy of the Spanish catalogue that lacks a heading and two paragraphs."""
+    """The site with a copy of the Spanish catalogue, otherwise complete, that lacks a heading
+    and two paragraphs."""
     article = article_by_slug(ARTICLE_SLUG)
     overview = article.sections[0]
     removed = [overview.heading, overview.blocks[0].message, article.sections[1].blocks[0].message]
     translations = copy_translations(tmp_path / "translations")
 
     def drop(catalog):
+        complete(catalog)
         for message in removed:
             catalog.delete(message.text, context=message.context)
 
@@ -51,8 +53,12 @@ def test_home_page_says_the_article_is_only_partly_translated(incomplete_es_clie
     assert shown(catalog, "Fully translated.") not in html
 
 
-def test_a_complete_catalogue_marks_nothing(client):
-    html = client.get(ARTICLE_URL).get_data(as_text=True)
+def test_a_complete_catalogue_marks_nothing(database_url, tmp_path):
+    translations = copy_translations(tmp_path / "translations")
+    rewrite(translations / "es" / "LC_MESSAGES" / "messages.po", complete)
+    app = make_test_app(database_url, tmp_path, BABEL_TRANSLATION_DIRECTORIES=str(translations))
+    html = app.test_client().get(ARTICLE_URL).get_data(as_text=True)
+    assert fallback_texts(html) == set()
     assert "translation-status" not in html
 
 

@@ -14,7 +14,7 @@ from flask_babel import ngettext
 from app import create_app
 from app.content import article_by_slug
 from app.i18n import LOCALES, SiteLocale
-from app.i18n_tools.catalogues import extract_template, load, save
+from app.i18n_tools.catalogues import extract_template, load, merge_template, save
 from app.i18n_tools.checks import check_catalogue
 from app.i18n_tools.plurals import LARGEST_SITE_COUNT, check_formula, cldr_rule, form_layouts
 from tests.conftest import ARTICLE_SLUG, make_test_app
@@ -180,14 +180,17 @@ def test_init_a_new_locale_then_the_site_serves_it_with_english_fallback(databas
     assert '<html lang="pt-BR" dir="ltr"' in html
     assert '<h1 id="article-title">Espasmos musculares em crianças</h1>' in html
     assert '<h2 id="contents-heading">Conteúdo</h2>' in html
-    assert "Muscle spasms are involuntary contractions" in " ".join(fallback_texts(html))
+    assert "A muscle spasm is when a muscle tightens by itself." in " ".join(fallback_texts(html))
     assert 'id="translation-status"' in html
     assert 'hreflang="pt-BR"' in html
 
 
 def test_stats_counts_translated_fuzzy_untranslated_per_part_with_review_status(tmp_path):
     directory = fixture_dir(tmp_path, fr="stats_fr.po", es="good_es.po")
-    (directory / "fr" / "medical-reviews.txt").write_text(f"{ARTICLE_SLUG} 2026-11-20 2026-11-24 Dr Marie Roux\n")
+    # The French review is of the article's current English, so it counts as current.
+    version = article_by_slug(ARTICLE_SLUG).source_version
+    reviewed = version + dt.timedelta(days=4)
+    (directory / "fr" / "medical-reviews.txt").write_text(f"{ARTICLE_SLUG} {version} {reviewed} Dr Marie Roux\n")
     (directory / "es" / "medical-reviews.txt").write_text(f"{ARTICLE_SLUG} 2026-01-01 2026-01-05\n")
     result = cli(tmp_path, directory, "stats")
     assert result.exit_code == 0, result.output
@@ -195,7 +198,7 @@ def test_stats_counts_translated_fuzzy_untranslated_per_part_with_review_status(
     assert rows[0][:6] == ["locale", "part", "translated", "fuzzy", "untranslated", "percent"]
     assert ["es", "UI", "5", "0", "0", "100%"] in rows
     assert ["fr", "UI", "2", "1", "2", "40%"] in rows
-    assert ["fr", ARTICLE_SLUG, "1", "0", "1", "50%", "reviewed", "2026-11-24"] in rows
+    assert ["fr", ARTICLE_SLUG, "1", "0", "1", "50%", "reviewed", reviewed.isoformat()] in rows
     es_article = next(row for row in rows if row[:2] == ["es", ARTICLE_SLUG])
     assert es_article[2:6] == ["2", "0", "0", "100%"] and "outdated" in " ".join(es_article)
 
@@ -249,6 +252,20 @@ def test_article_page_shows_a_medical_review_only_for_the_current_english(databa
         assert 'id="medical-review"' not in html
 
 
+def test_update_never_carries_one_languages_translation_into_another():
+    """Two catalogues merged with the same template each keep their own old translation."""
+    context = f"{ARTICLE_SLUG}|overview|symptoms"
+    template = Catalog()
+    template.add("Spasms, said simply.", "", context=context)  # as read from messages.pot
+    merged = {}
+    for locale, old in (("ar", "ترجمة عربية"), ("es", "Traducción española")):
+        catalog = Catalog(locale=locale)
+        catalog.add("Spasms, said formally.", old, context=context)
+        merge_template(catalog, template)
+        merged[locale] = catalog.get("Spasms, said simply.", context=context)
+    assert merged["ar"].string == "ترجمة عربية" and merged["ar"].fuzzy
+    assert merged["es"].string == "Traducción española" and merged["es"].fuzzy
+    assert not template.get("Spasms, said simply.", context=context).string
 # Arabic counted nouns, by CLDR category: 0 and 100–102, 5,000 (…) take the singular genitive,
 # 1 and 2 their own words, 3–10 the plural, 11–99 the singular accusative (tanwin fath).
 ARABIC_CHARACTERS = {

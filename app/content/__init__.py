@@ -11,6 +11,11 @@ import yaml
 
 ARTICLES_DIR = Path(__file__).resolve().parent / "articles"
 
+# How urgent a warning is, most urgent first: "emergency" is call the emergency number now,
+# "urgent" is get medical help today, "routine" is see a doctor. Templates style and order
+# warnings by it, so a warning without a known urgency is an error, not a default.
+URGENCIES = ("emergency", "urgent", "routine")
+
 
 @dataclass(frozen=True)
 class Message:
@@ -26,6 +31,19 @@ class Block:
     id: str
     kind: str  # "paragraph", "list_item" or "warning"
     message: Message
+    urgency: str | None = None  # one of URGENCIES for a warning, None for anything else
+
+
+@dataclass(frozen=True)
+class Source:
+    """A published page the article relies on; its title is shown as published, untranslated."""
+
+    id: str
+    title: str
+    publisher: str
+    url: str
+    language: str  # BCP 47 tag of the page, so the link can carry its own `hreflang`
+    accessed: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -33,6 +51,7 @@ class Section:
     id: str
     heading: Message
     blocks: tuple[Block, ...]
+    source_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -45,6 +64,7 @@ class Article:
     author_role: Message
     author_description: Message
     sections: tuple[Section, ...]
+    sources: tuple[Source, ...] = ()
 
     def messages(self) -> list[Message]:
         found = [self.title, self.summary, self.author_role, self.author_description]
@@ -58,22 +78,57 @@ def _message(context: str, raw: dict) -> Message:
     return Message(context=context, text=" ".join(str(raw["text"]).split()), note=raw.get("note", ""))
 
 
+def _urgency(context: str, kind: str, raw: dict) -> str | None:
+    urgency = raw.get("urgency")
+    if kind != "warning":
+        if urgency is not None:
+            raise ValueError(f"{context}: only a warning has an urgency, this block is a {kind}")
+        return None
+    if urgency not in URGENCIES:
+        raise ValueError(f"{context}: a warning needs an urgency, one of {', '.join(URGENCIES)}; got {urgency!r}")
+    return urgency
+
+
+def _block(prefix: str, raw: dict) -> Block:
+    context = f"{prefix}|{raw['id']}"
+    kind = raw.get("kind", "paragraph")
+    return Block(id=raw["id"], kind=kind, message=_message(context, raw), urgency=_urgency(context, kind, raw))
+
+
+def _source(raw: dict) -> Source:
+    return Source(
+        id=raw["id"],
+        title=raw["title"],
+        publisher=raw["publisher"],
+        url=raw["url"],
+        language=raw["language"],
+        accessed=raw.get("accessed"),
+    )
+
+
+def _section(slug: str, raw: dict, known_sources: set[str]) -> Section:
+    prefix = f"{slug}|{raw['id']}"
+    source_ids = tuple(raw.get("sources") or ())
+    # A health article states nothing without saying where it comes from.
+    if not source_ids:
+        raise ValueError(f"{prefix}: every section must cite at least one source")
+    unknown = [source_id for source_id in source_ids if source_id not in known_sources]
+    if unknown:
+        raise ValueError(f"{prefix}: cites unknown source id(s) {', '.join(unknown)}")
+    return Section(
+        id=raw["id"],
+        heading=_message(f"{prefix}|heading", raw["heading"]),
+        blocks=tuple(_block(prefix, block) for block in raw["blocks"]),
+        source_ids=source_ids,
+    )
+
+
 def parse_article(source: dict) -> Article:
     slug = source["slug"]
-    sections = []
-    for section in source["sections"]:
-        prefix = f"{slug}|{section['id']}"
-        blocks = tuple(
-            Block(
-                id=block["id"],
-                kind=block.get("kind", "paragraph"),
-                message=_message(f"{prefix}|{block['id']}", block),
-            )
-            for block in section["blocks"]
-        )
-        sections.append(
-            Section(id=section["id"], heading=_message(f"{prefix}|heading", section["heading"]), blocks=blocks)
-        )
+    sources = tuple(_source(raw) for raw in source.get("sources") or ())
+    known = {item.id for item in sources}
+    if len(known) != len(sources):
+        raise ValueError(f"{slug}: two sources share an id")
     return Article(
         slug=slug,
         source_version=source["source_version"],
@@ -82,7 +137,8 @@ def parse_article(source: dict) -> Article:
         summary=_message(f"{slug}|summary", source["summary"]),
         author_role=_message(f"{slug}|author|role", source["author"]["role"]),
         author_description=_message(f"{slug}|author|description", source["author"]["description"]),
-        sections=tuple(sections),
+        sections=tuple(_section(slug, raw, known) for raw in source["sections"]),
+        sources=sources,
     )
 
 

@@ -31,7 +31,7 @@ def translate_message(message: Message, *, source_locale: bool) -> RenderedText:
 class RenderedSection:
     id: str
     heading: RenderedText
-    blocks: list[tuple[str, RenderedText]]  # (kind, text)
+    blocks: list[tuple[str, RenderedText, str | None]]  # (kind, text, urgency of a warning)
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ class RenderedArticle:
         texts = [self.title, self.summary, self.author_role, self.author_description]
         for section in self.sections:
             texts.append(section.heading)
-            texts.extend(text for _, text in section.blocks)
+            texts.extend(text for _, text, _ in section.blocks)
         return any(text.is_fallback for text in texts)
 
 
@@ -66,7 +66,7 @@ def render_article(article: Article, *, source_locale: bool) -> RenderedArticle:
             RenderedSection(
                 id=section.id,
                 heading=tr(section.heading),
-                blocks=[(block.kind, tr(block.message)) for block in section.blocks],
+                blocks=[(block.kind, tr(block.message), block.urgency) for block in section.blocks],
             )
             for section in article.sections
         ],

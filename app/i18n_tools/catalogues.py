@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import difflib
 from collections.abc import Iterator
@@ -90,7 +91,10 @@ def merge_template(catalog: Catalog, template: Catalog) -> None:
     disappeared. New messages start empty: Babel's own fuzzy matching would also guess
     translations for new strings from unrelated existing ones.
     """
-    catalog.update(template, no_fuzzy_matching=True, update_header_comment=False)
+    # Babel puts the template's own Message objects into the catalogue for new messages, and
+    # the loop below gives them a translation: without a copy, one language's translation
+    # would leak through the shared template into the next catalogue merged with it.
+    catalog.update(copy.deepcopy(template), no_fuzzy_matching=True, update_header_comment=False)
     gone = dict(catalog.obsolete)
     for message in catalog:
         if not message.id or _has_translation(message):

@@ -190,9 +190,12 @@ def test_a_post_from_the_site_itself_or_no_browser_is_accepted(app, client, head
     assert len(all_comments(app)) == 1
 
 
-def test_the_site_origin_comes_from_site_url_not_the_host_header(app, client):
-    app.config["SITE_URL"] = "https://guide.example"
-    app.config["TRUSTED_HOSTS"] = None
+def test_the_site_origin_comes_from_site_url_not_the_host_header(database_url, tmp_path):
+    from tests.conftest import make_test_app
+
+    hosts = ["localhost", "attacker.example"]  # even a host the site answers to is not its origin
+    app = make_test_app(database_url, tmp_path, SITE_URL="https://guide.example", TRUSTED_HOSTS=hosts)
+    client = app.test_client()
     spoofed = {"Origin": "http://attacker.example", "Host": "attacker.example"}
     assert post_comment(client, "en", "A", "B", headers=spoofed).status_code == 403
     assert post_comment(client, "en", "A", "B", headers={"Origin": "https://guide.example"}).status_code == 303

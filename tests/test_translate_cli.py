@@ -266,6 +266,8 @@ def test_update_never_carries_one_languages_translation_into_another():
     assert merged["ar"].string == "ترجمة عربية" and merged["ar"].fuzzy
     assert merged["es"].string == "Traducción española" and merged["es"].fuzzy
     assert not template.get("Spasms, said simply.", context=context).string
+
+
 # Arabic counted nouns, by CLDR category: 0 and 100–102, 5,000 (…) take the singular genitive,
 # 1 and 2 their own words, 3–10 the plural, 11–99 the singular accusative (tanwin fath).
 ARABIC_CHARACTERS = {

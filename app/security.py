@@ -1,7 +1,9 @@
 """Security headers on every response (CSP with no inline script or style), Secure cookies over
-https, and a size limit checked before any work."""
+https, a size limit checked before any work, and the client network that limits are keyed by."""
 
 from __future__ import annotations
+
+import ipaddress
 
 from flask import Flask, Response, abort, has_request_context, request
 from flask.sessions import SecureCookieSessionInterface
@@ -44,6 +46,19 @@ class SessionInterface(SecureCookieSessionInterface):
 
     def get_cookie_secure(self, app: Flask) -> bool:
         return super().get_cookie_secure(app) or (has_request_context() and request.is_secure)
+
+
+def client_network(address: str | None) -> str | None:
+    """The /24 (IPv4) or /48 (IPv6) an address belongs to, e.g. "203.0.113.0/24"; None if no address.
+
+    One household, office or mobile carrier usually shares such a prefix, and an IPv6 client can
+    pick any address inside one, so limits and stored traces use the prefix, not the address."""
+    try:
+        parsed = ipaddress.ip_address(address or "")
+    except ValueError:
+        return None
+    prefix = 24 if parsed.version == 4 else 48
+    return str(ipaddress.ip_network(f"{parsed}/{prefix}", strict=False))
 
 
 def refuse_oversize_bodies() -> None:

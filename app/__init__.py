@@ -32,8 +32,9 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def _wrap_wsgi(app: Flask) -> None:
     """Middleware, innermost first: the shared-page fast path, then the trusted-proxy fix, so
-    the fast path sees the reader's scheme and address as the views do."""
-    from app import fast_path
+    the fast path sees the reader's scheme and address as the views do; outermost, the body
+    limit for chunked bodies, so no layer sees a body of unknown length."""
+    from app import fast_path, security
 
     fast_path.init_app(app)
     if app.config["PROXY_FIX_HOPS"]:
@@ -41,6 +42,7 @@ def _wrap_wsgi(app: Flask) -> None:
 
         hops = app.config["PROXY_FIX_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+    app.wsgi_app = security.ChunkedBodyLimit(app.wsgi_app, app)  # type: ignore[method-assign]
 
 
 def _init_extensions(app: Flask) -> None:

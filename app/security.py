@@ -1,12 +1,18 @@
 """Security headers on every response (CSP with no inline script or style), Secure cookies over
-https, a size limit checked before any work, and the client network that limits are keyed by."""
+https, a size limit checked before any work, whatever the transfer encoding, and the client
+network that limits are keyed by."""
 
 from __future__ import annotations
 
+import io
 import ipaddress
+from collections.abc import Iterable
+from typing import Any
 
 from flask import Flask, Response, abort, has_request_context, request
 from flask.sessions import SecureCookieSessionInterface
+
+WSGIApp = Any  # a WSGI callable: (environ, start_response) -> iterable of bytes
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -66,6 +72,61 @@ def refuse_oversize_bodies() -> None:
     limit = request.max_content_length
     if limit is not None and (request.content_length or 0) > limit:
         abort(413)
+
+
+# After refusing an oversize chunked body, read on this much more of it before answering, so the
+# client (still sending) sees the 413 rather than a connection reset; beyond it, stop reading.
+DRAIN_AFTER_REFUSAL = 1024 * 1024
+_READ_SIZE = 64 * 1024
+
+
+class ChunkedBodyLimit:
+    """WSGI middleware: a chunked body (no Content-Length) is read here, up to the size limit.
+
+    Werkzeug can only stop reading such a body at the limit, which cuts it short without an error
+    (a comment form would lose its later fields). Read here first, a body within the limit is
+    handed on with its length known, and a longer one is handed on as "this long and no more
+    read", so Flask answers 413 exactly as for a declared Content-Length over the limit. Only
+    bodies the server has already de-chunked (`wsgi.input_terminated`, as gunicorn and the
+    development server do) are read; Werkzeug ignores the others."""
+
+    def __init__(self, wsgi_app: WSGIApp, app: Flask) -> None:
+        self.wsgi_app = wsgi_app
+        self.app = app
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        limit = self.app.config["MAX_CONTENT_LENGTH"]
+        if limit is not None and _is_chunked(environ):
+            _buffer_body(environ, limit)
+        return self.wsgi_app(environ, start_response)
+
+
+def _is_chunked(environ: dict[str, Any]) -> bool:
+    return bool(environ.get("wsgi.input_terminated")) and "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
+
+
+def _read_up_to(stream: Any, size: int) -> bytes:
+    received = bytearray()
+    while len(received) < size:
+        piece = stream.read(min(_READ_SIZE, size - len(received)))
+        if not piece:
+            break
+        received += piece
+    return bytes(received)
+
+
+def _buffer_body(environ: dict[str, Any], limit: int) -> None:
+    """Replace the chunked input with the bytes read (at most limit + 1) and their length."""
+    stream = environ["wsgi.input"]
+    body = _read_up_to(stream, limit + 1)
+    if len(body) > limit:
+        _read_up_to(stream, DRAIN_AFTER_REFUSAL)
+        body = b""  # never handled: Flask refuses the request for its length alone
+        environ["CONTENT_LENGTH"] = str(limit + 1)
+    else:
+        environ["CONTENT_LENGTH"] = str(len(body))
+    environ["wsgi.input"] = io.BytesIO(body)
+    environ.pop("HTTP_TRANSFER_ENCODING", None)  # de-chunked: the length above now holds
 
 
 def init_app(app: Flask) -> None:

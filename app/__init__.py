@@ -50,6 +50,7 @@ def _init_extensions(app: Flask) -> None:
     from app.extensions import babel, csrf, db, limiter, login_manager, migrate
     from app.i18n import babel_locale_selector
     from app.moderation import auth
+    from app.newsletter import mail
 
     database.init_app(app)
     freshness.init_app(app)
@@ -65,6 +66,7 @@ def _init_extensions(app: Flask) -> None:
     assets.init_app(app)
     templating.init_app(app)
     errors.init_app(app)
+    mail.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:

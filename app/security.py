@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import io
 import ipaddress
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import IO, Any
 
 from flask import Flask, Response, abort, has_request_context, request
 from flask.sessions import SecureCookieSessionInterface
 
-WSGIApp = Any  # a WSGI callable: (environ, start_response) -> iterable of bytes
+WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -88,13 +88,13 @@ class ChunkedBodyLimit:
     handed on with its length known, and a longer one is handed on as "this long and no more
     read", so Flask answers 413 exactly as for a declared Content-Length over the limit. Only
     bodies the server has already de-chunked (`wsgi.input_terminated`, as gunicorn and the
-    development server do) are read; Werkzeug ignores the others."""
+    development server do) are read; of the others Werkzeug reads nothing."""
 
     def __init__(self, wsgi_app: WSGIApp, app: Flask) -> None:
         self.wsgi_app = wsgi_app
         self.app = app
 
-    def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         limit = self.app.config["MAX_CONTENT_LENGTH"]
         if limit is not None and _is_chunked(environ):
             _buffer_body(environ, limit)
@@ -105,7 +105,7 @@ def _is_chunked(environ: dict[str, Any]) -> bool:
     return bool(environ.get("wsgi.input_terminated")) and "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
 
 
-def _read_up_to(stream: Any, size: int) -> bytes:
+def _read_up_to(stream: IO[bytes], size: int) -> bytes:
     received = bytearray()
     while len(received) < size:
         piece = stream.read(min(_READ_SIZE, size - len(received)))
@@ -115,16 +115,20 @@ def _read_up_to(stream: Any, size: int) -> bytes:
     return bytes(received)
 
 
+def _discard_up_to(stream: IO[bytes], size: int) -> None:
+    while size > 0 and (piece := stream.read(min(_READ_SIZE, size))):
+        size -= len(piece)
+
+
 def _buffer_body(environ: dict[str, Any], limit: int) -> None:
-    """Replace the chunked input with the bytes read (at most limit + 1) and their length."""
+    """Hand the app the body read here with its length, or, past the limit, no body and a
+    length over the limit (limit + 1: at least that much was sent)."""
     stream = environ["wsgi.input"]
     body = _read_up_to(stream, limit + 1)
+    environ["CONTENT_LENGTH"] = str(len(body))
     if len(body) > limit:
-        _read_up_to(stream, DRAIN_AFTER_REFUSAL)
+        _discard_up_to(stream, DRAIN_AFTER_REFUSAL)
         body = b""  # never handled: Flask refuses the request for its length alone
-        environ["CONTENT_LENGTH"] = str(limit + 1)
-    else:
-        environ["CONTENT_LENGTH"] = str(len(body))
     environ["wsgi.input"] = io.BytesIO(body)
     environ.pop("HTTP_TRANSFER_ENCODING", None)  # de-chunked: the length above now holds
 

@@ -32,7 +32,9 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def _wrap_wsgi(app: Flask) -> None:
     """Middleware, innermost first (the public-page layer came with the caching extension): the
-    host check, then the trusted-proxy fix, so both see the reader's scheme and host as the views do."""
+    host check, then the trusted-proxy fix, so both see the reader's scheme and host as the views
+    do; outermost, the body limit for chunked bodies, so no layer sees a body of unknown length."""
+    from app import security
     from app.trusted_hosts import TrustedHostsOnly
 
     if app.config.get("TRUSTED_HOSTS"):
@@ -42,6 +44,7 @@ def _wrap_wsgi(app: Flask) -> None:
 
         hops = app.config["PROXY_FIX_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+    app.wsgi_app = security.ChunkedBodyLimit(app.wsgi_app, app)  # type: ignore[method-assign]
 
 
 def _init_extensions(app: Flask) -> None:
@@ -49,6 +52,7 @@ def _init_extensions(app: Flask) -> None:
     from app.extensions import babel, csrf, db, limiter, login_manager, migrate
     from app.i18n import babel_locale_selector
     from app.moderation import auth
+    from app.newsletter import mail
 
     database.init_app(app)
     # First of the response hooks, so it runs last: it stores each public page with every header.
@@ -65,6 +69,7 @@ def _init_extensions(app: Flask) -> None:
     assets.init_app(app)
     templating.init_app(app)
     errors.init_app(app)
+    mail.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -72,6 +72,9 @@ def settings_from_environment(instance_path: Path) -> dict[str, object]:
         "TRUSTED_HOSTS": trusted_hosts(env("TRUSTED_HOSTS"), site_url),
         "COMMENT_RATE_LIMIT": env("COMMENT_RATE_LIMIT") or "5/minute;20/day",
         "MODERATION_LOGIN_LIMIT": env("MODERATION_LOGIN_LIMIT") or "5/minute;30/hour",
+        # Failed sign-ins at one account from one client network (/24, /48): each window is
+        # longer than the last, so persistent guessing backs off to a few tries a day.
+        "MODERATION_LOGIN_ACCOUNT_LIMIT": env("MODERATION_LOGIN_ACCOUNT_LIMIT") or "5/minute;10/hour;20/day",
     }
 
 

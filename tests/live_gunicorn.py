@@ -55,18 +55,26 @@ class Site:
 
 @contextlib.contextmanager
 def gunicorn_site(
-    env: dict[str, str], *, workers: int = 2, threads: int = 1, shipped_config: bool = False
+    env: dict[str, str],
+    *,
+    workers: int = 2,
+    threads: int = 1,
+    shipped_config: bool = False,
+    stderr_path: Path | None = None,
 ) -> Iterator[Site]:
     """`gunicorn -w N --threads T 'app:create_app()'` on a migrated database, as in production
     (`shipped_config`: with the project's gunicorn.conf.py, as an operator runs it). Its output
-    goes nowhere: a pipe nobody reads would block the workers under load."""
+    goes nowhere (a pipe nobody reads would block the workers under load), or its stderr to a
+    file at `stderr_path` for tests that read the log."""
     flask_cli(env, "db", "upgrade")
     port = free_port()
     command = [str(VENV_BIN / "gunicorn"), "-w", str(workers), "--threads", str(threads), "--backlog", "2048"]
     if shipped_config:
         command += ["-c", str(PROJECT_ROOT / "gunicorn.conf.py"), "--access-logfile", "-"]
     command += ["-b", f"127.0.0.1:{port}", "app:create_app()"]
-    process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    with contextlib.ExitStack() as files:
+        stderr = files.enter_context(stderr_path.open("wb")) if stderr_path else subprocess.DEVNULL
+        process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=stderr)
     site = Site(f"http://127.0.0.1:{port}", process)
     try:
         deadline = time.monotonic() + 60

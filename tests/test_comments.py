@@ -166,19 +166,20 @@ def test_markup_is_shown_cleaned_for_confirmation_then_stored(app, client, local
 
 
 def test_text_that_only_looks_like_markup_is_never_dropped_silently(app, client):
-    response = post_comment(client, "en", "Ana", "Low vitamin <b12 levels worry me")
-    assert response.status_code == 422  # the person sees what cleaning would leave
-    assert all_comments(app) == []
-    assert post_comment(client, "en", "Ana", "Sums like 3 < 5 and 7 > 2 are fine").status_code == 303
-    assert all_comments(app)[0].body == "Sums like 3 < 5 and 7 > 2 are fine"
+    typed = ["Low vitamin <b12 levels worry me", "Sums like 3 < 5 and 7 > 2 are fine", "if a<b and c>d then"]
+    for text in typed:
+        assert post_comment(client, "en", "Ana", text).status_code == 303
+    assert [comment.body for comment in all_comments(app)] == typed
 
 
-def test_unicode_is_normalised_and_invisible_characters_removed(app, client):
-    decomposed = "Cafe\u0301 \u202egnp.exe\u202c zero\u200bwidth \x07bell"
+def test_unicode_is_normalised_and_disguising_characters_removed_but_joiners_kept(app, client):
+    decomposed = (
+        "Cafe\u0301 \u202egnp.exe\u202c \u2067isolate\u2069 \x07bell, \u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"
+    )
     assert post_comment(client, "en", "Zoe\u0308", decomposed).status_code == 303
     [stored] = all_comments(app)
     assert stored.author_name == "Zoë"
-    assert stored.body == "Café gnp.exe zerowidth bell"
+    assert stored.body == "Café gnp.exe isolate bell, \u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"  # ZWNJ kept
 
 
 @pytest.mark.parametrize("locale", LOCALE_CODES)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from sqlalchemy import select
 
@@ -147,29 +149,66 @@ def test_login_gives_a_fresh_session_and_logout_ends_every_copy(app, client, mod
 class TestLoginThrottling:
     @pytest.fixture
     def app_config(self):
-        return {"COMMENT_MIN_SECONDS": 0, "RATELIMIT_ENABLED": True, "MODERATION_LOGIN_LIMIT": "3/minute"}
+        return {
+            "COMMENT_MIN_SECONDS": 0,
+            "RATELIMIT_ENABLED": True,
+            "MODERATION_LOGIN_LIMIT": "3/minute",
+            "MODERATION_LOGIN_ACCOUNT_LIMIT": "3/minute",
+        }
 
-    def test_repeated_failures_are_answered_429(self, app, client, moderator):
+    @pytest.fixture(autouse=True)
+    def fresh_counters(self, app):
         from app.extensions import limiter
 
         limiter.reset()
+
+    def test_repeated_failures_from_one_address_are_answered_429(self, app, client, moderator):
         client.environ_base["REMOTE_ADDR"] = "198.51.100.1"
         for _ in range(3):
             assert login(client, password="guess").status_code == 422
         response = login(client, password="guess")
         assert response.status_code == 429
         assert int(response.headers["Retry-After"]) > 0
-        # Per account too: another address gets no more guesses at the same account...
-        elsewhere = app.test_client()
-        elsewhere.environ_base["REMOTE_ADDR"] = "203.0.113.200"
-        assert login(elsewhere, password="guess").status_code == 429
-        # ...while another account from that address is still allowed to try.
-        assert login(elsewhere, email="other@example.org", password="guess").status_code == 422
+        # The per-address limit covers every account tried from that address.
+        assert login(client, email="other@example.org", password="guess").status_code == 429
+
+    @pytest.mark.parametrize(
+        ("stranger_addresses", "moderator_address"),
+        [
+            ([f"10.0.0.{n}" for n in range(1, 7)], "192.0.2.10"),
+            ([f"2001:db8:1:{n:x}::1" for n in range(1, 7)], "2001:db8:2::10"),  # one /48, then another
+        ],
+    )
+    def test_a_stranger_cannot_lock_out_the_moderator_signing_in_elsewhere(
+        self, app, moderator, stranger_addresses, moderator_address
+    ):
+        def from_address(address):
+            client = app.test_client()
+            client.environ_base["REMOTE_ADDR"] = address
+            return client
+
+        # Each guess from a new address in one network: the per-address limit never applies...
+        statuses = [login(from_address(address), password="guess").status_code for address in stranger_addresses]
+        assert statuses == [422, 422, 422, 429, 429, 429]  # ...but the account's limit for that network does.
+        # That network may still try other accounts.
+        assert login(from_address(stranger_addresses[0]), email="b@example.org", password="x").status_code == 422
+        # The moderator, signing in from another network, is not locked out.
+        assert login(from_address(moderator_address)).status_code == 303
+
+    def test_guessing_on_backs_off_to_longer_waits(self, app, moderator):
+        app.config["MODERATION_LOGIN_ACCOUNT_LIMIT"] = "2/second;3/hour"
+        app.config["MODERATION_LOGIN_LIMIT"] = "100/minute"
+        stranger = app.test_client()
+        stranger.environ_base["REMOTE_ADDR"] = "10.0.0.1"
+        assert [login(stranger, password="guess").status_code for _ in range(3)] == [422, 422, 429]
+        assert int(login(stranger, password="guess").headers["Retry-After"]) <= 1
+        time.sleep(1.1)
+        assert login(stranger, password="guess").status_code == 422
+        longer = login(stranger, password="guess")
+        assert longer.status_code == 429
+        assert int(longer.headers["Retry-After"]) > 60
 
     def test_successful_logins_are_not_counted(self, app, client, moderator):
-        from app.extensions import limiter
-
-        limiter.reset()
         for _ in range(5):
             fresh = app.test_client()
             assert login(fresh).status_code == 303

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import logging
+import re
+import time
+from pathlib import Path
 
 import pytest
+import requests
 from flask_babel import force_locale
 
 from app.content import article_by_slug
@@ -16,6 +20,7 @@ from app.newsletter.mail import mask_address
 from app.newsletter.models import MailStatus, OutboxMail, Subscriber, SubscriberStatus
 from app.timeutil import utcnow
 from tests.conftest import ARTICLE_SLUG, LOCALE_CODES
+from tests.live_gunicorn import flask_cli, gunicorn_site, site_environment
 from tests.newsletter_support import (
     SITE_URL,
     free_port,
@@ -198,3 +203,39 @@ class TestOffline:
         assert "offline.reader@example.org" not in logged
         [row] = outbox_rows(app)
         assert row.status == MailStatus.SENT
+
+
+LOGGED_MAIL = "not sent, logged instead"
+
+
+def mail_in_log(log: Path, timeout: float = 20) -> str:
+    """The first unsent mail gunicorn wrote to stderr (mails go out just after the answer)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        text = log.read_text(errors="replace")
+        if LOGGED_MAIL in text and "subscribe/confirm/" in text:
+            return text[text.index(LOGGED_MAIL) :]
+        time.sleep(0.1)
+    pytest.fail(f"no mail in gunicorn's stderr:\n{log.read_text(errors='replace')[-2000:]}")
+
+
+@pytest.mark.slow
+def test_under_gunicorn_without_mail_server_each_mail_is_written_to_stderr(tmp_path):
+    address, links_to = "live.reader@example.org", "http://links.example"
+    env = site_environment(f"sqlite:///{tmp_path / 'site.db'}", MAIL_SERVER="", SITE_URL=links_to)
+    log = tmp_path / "gunicorn.stderr"
+    with gunicorn_site(env, workers=1, stderr_path=log) as site, requests.Session() as browser:
+        assert browser.get(f"{site.url}/en/subscribe", timeout=30).status_code == 200
+        form = {"email": address, "website": ""}
+        assert browser.post(f"{site.url}/en/subscribe", data=form, allow_redirects=False, timeout=30).status_code == 303
+
+        mail = mail_in_log(log)
+        assert "To: l***@e***.org" in mail and address not in mail  # headers, the recipient masked
+        assert "Subject: " in mail and "Content-Language: en" in mail
+        confirm_path = re.search(rf"{re.escape(links_to)}(/en/subscribe/confirm/[\w.-]+)", mail).group(1)
+
+        # The link in the log is the real one: it confirms the subscription.
+        assert browser.get(site.url + confirm_path, timeout=30).status_code == 200
+        confirmed = browser.post(site.url + confirm_path, data={}, allow_redirects=False, timeout=30)
+        assert confirmed.status_code == 303
+    assert f"{address}\tactive\t" in flask_cli(env, "subscribers", "list").stdout

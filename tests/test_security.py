@@ -4,10 +4,13 @@ passwords, no secrets in logs."""
 
 from __future__ import annotations
 
+import io
 import logging
-from urllib.parse import urlsplit
+import socket
+from urllib.parse import urlencode, urlsplit
 
 import pytest
+import requests
 from flask import Flask
 from sqlalchemy import select, text
 
@@ -18,6 +21,7 @@ from app.newsletter.models import Subscriber, SubscriberStatus
 from app.newsletter.tokens import confirm_token, unsubscribe_token
 from tests.comments_support import SAME_ORIGIN, all_comments, article_url, comments_url, post_comment
 from tests.conftest import ARTICLE_SLUG, csrf_token_from
+from tests.live_gunicorn import article_path, comment_form_fields, flask_cli, gunicorn_site, site_environment
 from tests.test_faults import database_down
 
 EMAIL, PASSWORD = "guardian@example.org", "moderator password that is long enough"
@@ -85,6 +89,8 @@ def assert_security_headers(response, what: str) -> None:
     assert headers.get("X-Content-Type-Options") == "nosniff", what
     assert headers.get("X-Frame-Options") == "DENY", what
     assert headers.get("Referrer-Policy") == "strict-origin-when-cross-origin", what
+    permissions = headers.get("Permissions-Policy", "")
+    assert "camera=()" in permissions and "interest-cohort" not in permissions, what  # FLoC is gone
 
 
 def test_headers_on_every_route(app, client, subscriber_tokens, moderator):
@@ -117,6 +123,71 @@ def test_headers_on_every_error_page_and_redirect(app, client):
     for status, response in answers.items():
         assert response.status_code == status
         assert_security_headers(response, str(status))
+
+
+# --- request bodies ---------------------------------------------------------------------------
+
+LIMIT = 64 * 1024
+
+
+def comment_body(comment: str) -> bytes:
+    return urlencode({"name": "Chunky", "comment": comment, "website": ""}).encode()
+
+
+def post_chunked(client, body: bytes):
+    """POST as gunicorn hands a chunked request to the app: no Content-Length, input terminated
+    (the test client always declares a length, so the override takes it away)."""
+    return client.post(
+        comments_url("en"),
+        input_stream=io.BytesIO(body),
+        headers={"Transfer-Encoding": "chunked", "Content-Type": "application/x-www-form-urlencoded"},
+        environ_overrides={"wsgi.input_terminated": True, "CONTENT_LENGTH": ""},
+    )
+
+
+@pytest.mark.parametrize("size", [LIMIT + 1, 1024 * 1024])
+def test_chunked_bodies_over_the_limit_are_413_not_cut_short(app, client, size):
+    body = comment_body("x" * size)
+    response = post_chunked(client, body)
+    assert response.status_code == 413
+    assert_security_headers(response, "413 chunked")
+    assert all_comments(app) == []
+
+
+def test_chunked_bodies_within_the_limit_are_handled_whole(app, client):
+    body = comment_body("A comment sent in chunks, " + "y" * 4000)
+    response = post_chunked(client, body)
+    assert response.status_code == 303
+    [stored] = all_comments(app)
+    assert stored.body.endswith("y" * 4000)
+
+
+@pytest.mark.slow
+def test_a_chunked_megabyte_is_refused_by_gunicorn_and_nothing_is_stored(tmp_path):
+    env = site_environment(f"sqlite:///{tmp_path / 'site.db'}")
+    with gunicorn_site(env, workers=1) as site, requests.Session() as browser:
+        assert browser.get(site.url + article_path(), timeout=30).status_code == 200
+        cookies = "; ".join(f"{name}={value}" for name, value in browser.cookies.items())
+        assert raw_chunked_post(site.url, cookies, comment_body("z" * (1024 * 1024))) == 413
+        assert raw_chunked_post(site.url, cookies, comment_body("Sent in chunks")) == 303
+    pending = flask_cli(env, "comments", "pending").stdout
+    assert "Sent in chunks" in pending and "zzzz" not in pending
+
+
+def raw_chunked_post(base_url: str, cookies: str, body: bytes) -> int:
+    """The status of a comment POST sent with Transfer-Encoding: chunked over a plain socket."""
+    host, port = urlsplit(base_url).hostname, urlsplit(base_url).port
+    head = (
+        f"POST {article_path()}/comments HTTP/1.1\r\nHost: {host}:{port}\r\nCookie: {cookies}\r\n"
+        "Content-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+    )
+    chunks = b"".join(
+        b"%x\r\n%s\r\n" % (len(body[i : i + 8192]), body[i : i + 8192]) for i in range(0, len(body), 8192)
+    )
+    with socket.create_connection((host, port), timeout=30) as connection:
+        connection.sendall(head.encode() + chunks + b"0\r\n\r\n")
+        status_line = connection.makefile("rb").readline()
+    return int(status_line.split()[1])
 
 
 # --- cookies ----------------------------------------------------------------------------------

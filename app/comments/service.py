@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-import ipaddress
 import math
 import time
 from collections.abc import Iterable, Sequence
@@ -19,6 +18,7 @@ from app.comments.models import Comment, CommentStatus
 from app.comments.sanitise import flags_for
 from app.extensions import db, limiter
 from app.moderation.models import Moderator
+from app.security import client_network
 from app.timeutil import utcnow
 
 DUPLICATE_WINDOW = dt.timedelta(days=1)
@@ -36,14 +36,9 @@ class Submission:
 
 def ip_hash(ip: str | None) -> str | None:
     """HMAC of the /24 (IPv4) or /48 (IPv6) prefix: enough to spot floods, never the address."""
-    if not ip:
+    network = client_network(ip)
+    if network is None:
         return None
-    try:
-        address = ipaddress.ip_address(ip)
-    except ValueError:
-        return None
-    prefix = 24 if address.version == 4 else 48
-    network = ipaddress.ip_network(f"{address}/{prefix}", strict=False)
     key = current_app.config["SECRET_KEY"].encode()
     return hmac.new(key, f"comment-ip:{network}".encode(), hashlib.sha256).hexdigest()
 

@@ -24,6 +24,7 @@ from app.extensions import limiter, login_manager
 from app.i18n import current_locale, locale_or_404, registered_locales
 from app.moderation.forms import DecisionForm, LoginForm
 from app.moderation.service import authenticate, end_every_session
+from app.security import client_network
 
 bp = Blueprint("moderation", __name__, url_prefix="/<locale>/moderation")
 
@@ -49,8 +50,15 @@ def _login_limit() -> str:
     return current_app.config["MODERATION_LOGIN_LIMIT"]
 
 
-def _account_key() -> str:
-    return "account:" + (request.form.get("email") or "").strip().lower()[:254]
+def _account_login_limit() -> str:
+    return current_app.config["MODERATION_LOGIN_ACCOUNT_LIMIT"]
+
+
+def _account_and_network_key() -> str:
+    """Guesses at one account count per client network, not across the world: a stranger who
+    guesses wrong locks out only their own network, never the moderator signing in elsewhere."""
+    account = (request.form.get("email") or "").strip().lower()[:254]
+    return f"account:{account}|network:{client_network(request.remote_addr)}"
 
 
 def _failed(response) -> bool:
@@ -62,7 +70,11 @@ def _failed(response) -> bool:
     _login_limit, key_func=get_remote_address, methods=["POST"], deduct_when=_failed, scope="moderation-login-ip"
 )
 @limiter.limit(
-    _login_limit, key_func=_account_key, methods=["POST"], deduct_when=_failed, scope="moderation-login-account"
+    _account_login_limit,
+    key_func=_account_and_network_key,
+    methods=["POST"],
+    deduct_when=_failed,
+    scope="moderation-login-account-network",
 )
 def login(locale: str):
     if current_user.is_authenticated:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import smtplib
 import ssl
+import sys
 import time
 from dataclasses import dataclass, field
 from email.headerregistry import Address
@@ -13,7 +14,7 @@ from email.utils import format_datetime, make_msgid, parseaddr
 from urllib.parse import urlsplit
 
 from email_validator import EmailNotValidError
-from flask import current_app, render_template
+from flask import Flask, current_app, render_template
 from flask_babel import force_locale
 
 from app.i18n import SOURCE_LOCALE, SiteLocale, find_locale
@@ -26,6 +27,37 @@ logger = logging.getLogger(__name__)
 ONE_CLICK = "List-Unsubscribe=One-Click"
 SMTP_TIMEOUT = 20  # seconds
 IDLE_CHECK_AFTER = 15  # seconds a connection may idle before it is checked with NOOP
+
+
+class _StderrHandler(logging.StreamHandler):
+    """Writes to whatever sys.stderr is when a mail is logged (a test runner swaps it)."""
+
+    @property
+    def stream(self):  # type: ignore[override]
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: object) -> None:
+        pass
+
+
+_offline_handler = _StderrHandler()
+_offline_handler.setLevel(logging.INFO)
+_offline_handler.setFormatter(logging.Formatter("[%(asctime)s] %(levelname)s in %(name)s: %(message)s"))
+
+
+def init_app(app: Flask) -> None:
+    """Without MAIL_SERVER, mails are written to the log at INFO, and the log goes to stderr.
+
+    Under `flask run` and gunicorn alike nobody configures Python's logging (gunicorn sets up
+    only its own loggers), and unconfigured logging drops INFO: so this logger gets a handler of
+    its own, unless the root logger has handlers, which then show the mails instead (once)."""
+    if app.config.get("MAIL_SERVER"):
+        return
+    if logger.level == logging.NOTSET:  # an operator's own choice of level stands
+        logger.setLevel(logging.INFO)
+    if not logging.getLogger().handlers and _offline_handler not in logger.handlers:
+        logger.addHandler(_offline_handler)
 
 
 class UnsafeAddress(ValueError):
@@ -124,6 +156,14 @@ def build_message(mail: OutboxMail) -> EmailMessage:
     return message
 
 
+def offline_copy(message: EmailMessage) -> str:
+    """The headers (the recipient masked) and the text body, as the log shows an unsent mail."""
+    headers = [
+        f"{name}: {mask_address(str(value)) if name.lower() == 'to' else value}" for name, value in message.items()
+    ]
+    return "\n".join(headers) + "\n\n" + message.get_body(("plain",)).get_content()
+
+
 class Transport:
     """Sends messages over one SMTP connection (opened on first use), or logs them offline."""
 
@@ -159,12 +199,7 @@ class Transport:
         """Raises smtplib.SMTPException or OSError when the mail was not accepted."""
         recipient = safe_recipient(recipient)
         if not self.server:
-            logger.info(
-                "MAIL_SERVER is not set; mail to %s not sent, logged instead.\nSubject: %s\n\n%s",
-                mask_address(recipient),
-                message["Subject"],
-                message.get_body(("plain",)).get_content(),
-            )
+            logger.info("MAIL_SERVER is not set; this mail was not sent, logged instead.\n%s", offline_copy(message))
             return
         smtp = self._connection()
         envelope_sender = message["From"].addresses[0].addr_spec

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import re
 
 from flask import Blueprint, redirect, render_template, request, url_for
@@ -24,11 +23,6 @@ bp = Blueprint("newsletter", __name__)
 @bp.record_once
 def _setup(state) -> None:
     state.app.jinja_env.globals["consent_wording"] = consent_wording
-    if not state.app.config.get("MAIL_SERVER"):
-        # Offline (`make run`), mails are written to the log: make sure that shows up.
-        mail_logger = logging.getLogger("app.newsletter.mail")
-        if mail_logger.level == logging.NOTSET:
-            mail_logger.setLevel(logging.INFO)
 
 
 # A source page is a path on this site, e.g. "/es/articles/muscle-spasms-in-children".

@@ -21,7 +21,7 @@ from app.newsletter.models import Subscriber, SubscriberStatus
 from app.newsletter.tokens import confirm_token, unsubscribe_token
 from tests.comments_support import SAME_ORIGIN, all_comments, article_url, comments_url, post_comment
 from tests.conftest import ARTICLE_SLUG, csrf_token_from
-from tests.live_gunicorn import article_path, comment_form_fields, flask_cli, gunicorn_site, site_environment
+from tests.live_gunicorn import article_path, flask_cli, gunicorn_site, site_environment
 from tests.test_faults import database_down
 
 EMAIL, PASSWORD = "guardian@example.org", "moderator password that is long enough"

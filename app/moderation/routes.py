@@ -24,7 +24,7 @@ from app.extensions import limiter, login_manager
 from app.i18n import current_locale, locale_or_404, registered_locales
 from app.moderation.forms import DecisionForm, LoginForm
 from app.moderation.service import authenticate, end_every_session
-from app.security import client_network
+from app.networks import client_network
 
 bp = Blueprint("moderation", __name__, url_prefix="/<locale>/moderation")
 

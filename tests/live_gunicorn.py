@@ -11,6 +11,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import requests
@@ -35,6 +36,9 @@ def site_environment(database_url: str, **extra: str) -> dict[str, str]:
         "FLASK_APP": "app",
     }
     env.update(extra)
+    if "SITE_URL" in extra and "TRUSTED_HOSTS" not in extra:
+        # The tests talk to gunicorn at 127.0.0.1 while links name the public site.
+        env["TRUSTED_HOSTS"] = f"{urlsplit(extra['SITE_URL']).hostname},127.0.0.1"
     return env
 
 

@@ -56,6 +56,8 @@ def settings_from_environment(instance_path: Path) -> dict[str, object]:
         "COMMENT_MIN_SECONDS": float(env("COMMENT_MIN_SECONDS") or 3),
         "COMMENT_RATE_LIMIT": env("COMMENT_RATE_LIMIT") or "5/minute;20/day",
         "MODERATION_LOGIN_LIMIT": env("MODERATION_LOGIN_LIMIT") or "5/minute;30/hour",
+        # Where readers report a mistake in an article or a translation (the About page's mailto link).
+        "CONTACT_EMAIL": env("CONTACT_EMAIL") or "corrections@localhost",
     }
 
 

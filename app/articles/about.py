@@ -1,0 +1,14 @@
+"""The "About our information" page: how articles are written, checked and translated."""
+
+from __future__ import annotations
+
+from flask import current_app, render_template
+
+from app.articles import bp
+from app.i18n import locale_or_404
+
+
+@bp.get("/<locale>/about")
+def about(locale: str):
+    locale_or_404(locale)
+    return render_template("articles/about.html", contact_email=current_app.config["CONTACT_EMAIL"])

@@ -75,6 +75,8 @@ def settings_from_environment(instance_path: Path) -> dict[str, object]:
         # Failed sign-ins at one account from one client network (/24, /48): each window is
         # longer than the last, so persistent guessing backs off to a few tries a day.
         "MODERATION_LOGIN_ACCOUNT_LIMIT": env("MODERATION_LOGIN_ACCOUNT_LIMIT") or "5/minute;10/hour;20/day",
+        # Where readers report a mistake in an article or a translation (the About page's mailto link).
+        "CONTACT_EMAIL": env("CONTACT_EMAIL") or "corrections@localhost",
     }
 
 

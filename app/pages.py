@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from flask import current_app, url_for
+from flask_babel import gettext
+
 from app.content import Article
-from app.content.rendering import render_article
-from app.content.review import current_review
-from app.i18n import SOURCE_LOCALE, current_locale
-from app.i18n_tools.catalogues import translations_dir
+from app.content.rendering import RenderedArticle, render_article
+from app.content.review_status import review_status
+from app.content.sources import cite_sources
+from app.content.structured_data import embeddable_json, medical_web_page
+from app.i18n import SOURCE_LOCALE, SiteLocale, current_locale
 
 
 def article_page_context(article: Article, comments_page: int = 1, **overrides: object) -> dict[str, object]:
@@ -20,9 +24,27 @@ def article_page_context(article: Article, comments_page: int = 1, **overrides: 
     site_locale = current_locale()
     is_source = site_locale.code == SOURCE_LOCALE.code
     rendered = render_article(article, source_locale=is_source)
-    review = None if is_source else current_review(article, translations_dir(), site_locale.catalogue)
-    context: dict[str, object] = {"article": rendered, "medical_review": review}
+    context: dict[str, object] = {
+        "article": rendered,
+        "review_status": review_status(article),
+        "citations": cite_sources(article, site_locale.lang, site_locale.direction),
+        "structured_data": embeddable_json(_structured_data(rendered, site_locale)),
+    }
     context.update(comment_section_context(article, comments_page))
     context.update(newsletter_aside_context(article))
     context.update(overrides)
     return context
+
+
+def _structured_data(rendered: RenderedArticle, site_locale: SiteLocale) -> dict[str, object]:
+    site = current_app.config["SITE_URL"]
+    slug = rendered.article.slug
+    is_source = site_locale.code == SOURCE_LOCALE.code
+    return medical_web_page(
+        rendered,
+        page_lang=site_locale.lang,
+        page_url=site + url_for("articles.article", locale=site_locale.code, slug=slug),
+        site_name=gettext("Child Health Guide"),
+        site_url=site + url_for("articles.home", locale=site_locale.code),
+        english_url=None if is_source else site + url_for("articles.article", locale=SOURCE_LOCALE.code, slug=slug),
+    )

@@ -19,6 +19,7 @@ PUBLIC_PATHS = [
     *(f"/{code}/" for code in LOCALE_CODES),
     *(article_url(code) for code in LOCALE_CODES),
     *(f"/{code}/subscribe" for code in LOCALE_CODES),
+    *(f"/{code}/about" for code in LOCALE_CODES),
     "/sitemap.xml",
     "/robots.txt",
 ]

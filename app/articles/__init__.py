@@ -1,7 +1,11 @@
-"""Home, article, sitemap, robots and health routes."""
+"""Home, article, about, sitemap, robots and health routes."""
 
 from flask import Blueprint
 
-bp = Blueprint("articles", __name__)
+from app.content.review_status import review_status
 
-from app.articles import routes  # noqa: E402,F401
+bp = Blueprint("articles", __name__)
+# Every page that lists or shows an article asks the same question of its translation.
+bp.add_app_template_global(review_status)
+
+from app.articles import about, routes  # noqa: E402,F401

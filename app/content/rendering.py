@@ -32,6 +32,7 @@ class RenderedSection:
     id: str
     heading: RenderedText
     blocks: list[tuple[str, RenderedText, str | None]]  # (kind, text, urgency of a warning)
+    source_ids: tuple[str, ...] = ()  # the article sources this section relies on
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ def render_article(article: Article, *, source_locale: bool) -> RenderedArticle:
                 id=section.id,
                 heading=tr(section.heading),
                 blocks=[(block.kind, tr(block.message), block.urgency) for block in section.blocks],
+                source_ids=section.source_ids,
             )
             for section in article.sections
         ],

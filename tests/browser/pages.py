@@ -76,6 +76,7 @@ def _subscribe(page: Page) -> Response | None:
 PAGE_KINDS: list[PageKind] = [
     PageKind("home", "/{locale}/"),
     PageKind("article", ARTICLE_PATH),
+    PageKind("about", "/{locale}/about"),
     PageKind("not-found", "/{locale}/no-such-page", status=404),
     # The article again after posting the comment form empty: error summary, invalid fields.
     PageKind("article-comment-error", ARTICLE_PATH, 422, _post_empty_comment, ".error-summary"),

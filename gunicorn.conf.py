@@ -30,7 +30,8 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 def post_fork(server, worker):
     """Each worker opens its own database connections: none may be shared with the master."""
-    from app.extensions import db
-
-    with server.app.wsgi().app_context():
-        db.engine.dispose(close=False)
+    app = server.app.wsgi()
+    extension = getattr(app, "extensions", {}).get("sqlalchemy")
+    if extension is not None:  # the site (the benchmark's hello-world app has no database)
+        with app.app_context():
+            extension.engine.dispose(close=False)

@@ -17,10 +17,16 @@ class TrustedHostsOnly:
     def __init__(self, wsgi_app: Any, trusted: Iterable[str]) -> None:
         self.wsgi_app = wsgi_app
         self.trusted = list(trusted)
+        self._accepted: set[tuple[str | None, str | None]] = set()  # only good names: bounded
 
     def __call__(self, environ: dict, start_response: Any) -> Iterable[bytes]:
+        seen = (environ.get("HTTP_HOST"), environ.get("SERVER_NAME"))
+        if seen in self._accepted:
+            return self.wsgi_app(environ, start_response)
         try:
             get_host(environ, self.trusted)
+            if len(self._accepted) < 64:
+                self._accepted.add(seen)
         except SecurityError:
             refusal = Response(REFUSAL, status=400, mimetype="text/plain")
             refusal.headers["Cache-Control"] = "private, no-store"

@@ -1,21 +1,26 @@
-"""Load benchmark: the site against a hello-world Flask app, same gunicorn command, same run.
+"""Load benchmark: the site as shipped, side by side with its limits, in one run.
 
-    python bench/run.py [--duration 10] [--connections 16] [--rounds 2] [--write]
+    python bench/run.py [--duration 10] [--connections 64] [--rounds 2] [--write]
 
-Starts gunicorn on loopback for a hello-world baseline and for the site (as configured, with the
-fast path off, with no page cache), drives them alternately with wrk and
-prints requests per second, p50 and p99 for: article (cached: plain and gzip, served by the fast
-path; cached through Flask with the fast path off; cold, with no page cache), home, a 304, a
-comment post; then ratios to the baseline and page weights. Every article request comes from a new
-reader (no cookie), so each one is given its own session and CSRF token, as a first visit is.
---write also records the table in bench/RESULTS.md. Needs wrk (Debian package `wrk`).
+Starts, on loopback: a hello-world Flask app and the site under the same gunicorn command (the
+project's gunicorn.conf.py, as an operator runs it: preloaded app, worker recycling on), nginx
+with deploy/nginx.conf in front of the site, and nginx serving a saved copy of the article as a
+static file. Drives them alternately with wrk and prints requests per second, p50 and p99 for:
+
+- nginx: the article as a static file (the limit of this machine),
+- the article through nginx's shared cache (what readers get in production),
+- the article straight from gunicorn (the app's public-page layer), and hello world,
+- the home page, a 304 revalidation and a comment post, for reference;
+
+then ratios against the targets, how long an approved comment takes to reach a reader through
+the cache, and page weights. --write records the report in bench/RESULTS.md. Needs wrk and
+nginx (Debian packages `wrk`, `nginx-light`).
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import gzip
 import os
 import platform
 import re
@@ -26,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
@@ -33,8 +39,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.live_nginx import SITE_HOST, main_config, running_nginx, site_config  # noqa: E402
+
 BIN = Path(sys.executable).parent
 ARTICLE = "/en/articles/muscle-spasms-in-children"
+SITE = {"Host": SITE_HOST}  # the name nginx serves the site under
+BROWSER = {**SITE, "Accept-Encoding": "gzip, deflate, br"}  # what every current browser sends
 
 
 @dataclass
@@ -52,34 +64,24 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def fetch(url: str, headers: dict[str, str] | None = None) -> tuple[bytes, dict[str, str]]:
+    request = urllib.request.Request(url, headers=headers or {})
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - loopback only
+        return response.read(), dict(response.headers)
+
+
 @contextlib.contextmanager
-def gunicorn(app: str, env: dict[str, str], cwd: Path, workers: int) -> Iterator[str]:
+def gunicorn(app: str, env: dict[str, str], cwd: Path) -> Iterator[str]:
+    """`gunicorn -c gunicorn.conf.py APP`: the shipped configuration, unchanged, for both apps."""
     port = free_port()
-    # Both apps get the project's gunicorn.conf.py, so the command really is the same; worker
-    # recycling is off during a measurement (a restart mid-run would show up as p99 noise).
-    env = dict(env, GUNICORN_MAX_REQUESTS="0")
-    command = [
-        str(BIN / "gunicorn"),
-        "-c",
-        str(ROOT / "gunicorn.conf.py"),
-        "-w",
-        str(workers),
-        "-b",
-        f"127.0.0.1:{port}",
-        "--access-logfile",
-        "/dev/null",
-        "--error-logfile",
-        "-",
-        "--log-level",
-        "warning",
-        app,
-    ]
+    env = dict(env, GUNICORN_BIND=f"127.0.0.1:{port}", GUNICORN_ACCESS_LOG="/dev/null")
+    command = [str(BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), "--log-level", "warning", app]
     process = subprocess.Popen(command, cwd=cwd, env=env)
     url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
+        for _ in range(200):
             with contextlib.suppress(OSError):
-                urllib.request.urlopen(url + "/", timeout=1)  # noqa: S310 - loopback only
+                fetch(url + "/healthz" if "app:" in app else url + "/")
                 break
             time.sleep(0.1)
         yield url
@@ -88,14 +90,7 @@ def gunicorn(app: str, env: dict[str, str], cwd: Path, workers: int) -> Iterator
         process.wait(timeout=30)
 
 
-def wrk(
-    url: str,
-    duration: int,
-    connections: int,
-    headers: dict[str, str] | None = None,
-    script: Path | None = None,
-    env: dict[str, str] | None = None,
-) -> tuple[float, float, float, int]:
+def wrk(url: str, duration: int, connections: int, headers=None, script: Path | None = None, env=None):
     command = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency"]
     for name, value in (headers or {}).items():
         command += ["-H", f"{name}: {value}"]
@@ -106,6 +101,8 @@ def wrk(
     p50 = _ms(re.search(r"50%\s+([\d.]+\w+)", output).group(1))
     p99 = _ms(re.search(r"99%\s+([\d.]+\w+)", output).group(1))
     errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", output))
+    if socket_errors := re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output):
+        errors += sum(int(n) for n in socket_errors.groups())
     return rps, p50, p99, errors
 
 
@@ -114,50 +111,69 @@ def _ms(value: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def site_environment(tmp: Path, **extra: str) -> dict[str, str]:
+def site_environment(tmp: Path) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         {
             "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{tmp / 'bench.db'}"),
             "SECRET_KEY": "benchmark-only-secret",
             "RATELIMIT_ENABLED": "false",
-            "COMMENT_MIN_SECONDS": "0",
             "FLASK_APP": "app",
+            "SITE_URL": f"http://{SITE_HOST}",
+            "TRUSTED_HOSTS": f"{SITE_HOST},127.0.0.1",
+            "PROXY_FIX_HOPS": "1",
         }
     )
-    env.update(extra)
     return env
 
 
-def comment_post_setup(url: str) -> dict[str, str]:
-    """A session cookie, CSRF token and form fields for wrk's POST script."""
-    request = urllib.request.Request(url + ARTICLE)
-    with urllib.request.urlopen(request) as response:  # noqa: S310 - loopback only
-        html = response.read().decode()
-        cookies = [c.split(";", 1)[0] for c in response.headers.get_all("Set-Cookie") or []]
-    fields = dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', html))
-    fields.pop("email", None)
-    fields.update({"name": "Benchmark", "comment": "A benchmark comment.", "website": ""})
-    return {"BENCH_COOKIE": "; ".join(cookies), "BENCH_BODY": urllib.parse.urlencode(fields)}
+@contextlib.contextmanager
+def nginx_pair(site_url: str, article_html: bytes, folder: Path) -> Iterator[tuple[str, str]]:
+    """One nginx: the shipped cache configuration in front of the site, and a static server
+    holding a copy of the article."""
+    cache_port, static_port = free_port(), free_port()
+    (folder / "static").mkdir(parents=True)
+    (folder / "static" / "article.html").write_bytes(article_html)
+    static = (
+        f"server {{\n    listen 127.0.0.1:{static_port};\n    root {folder / 'static'};\n"
+        "    location = /article.html { default_type text/html; etag on; }\n}\n"
+    )
+    upstream = int(site_url.rsplit(":", 1)[1])
+    config = main_config(site_config(upstream, cache_port, None, folder) + static, folder)
+    with running_nginx(config, folder, cache_port):
+        yield f"http://127.0.0.1:{cache_port}", f"http://127.0.0.1:{static_port}/article.html"
+
+
+def seconds_until_an_approval_is_seen(cache_url: str, env: dict[str, str]) -> float:
+    """Post a comment, approve it (as a moderator would, through the CLI), and poll the article
+    through the cache until it shows."""
+    text = f"Benchmark freshness probe {time.time_ns()}"
+    body = urllib.parse.urlencode({"name": "Probe", "comment": text, "website": ""}).encode()
+    request = urllib.request.Request(cache_url + ARTICLE + "/comments", data=body, headers=SITE)
+    with contextlib.suppress(urllib.error.HTTPError):  # the 303 is not followed
+        urllib.request.urlopen(request, timeout=30)  # noqa: S310 - loopback only
+    flask = [str(BIN / "flask")]
+    pending = subprocess.run([*flask, "comments", "pending"], cwd=ROOT, env=env, capture_output=True, text=True)
+    comment_id = next(line.split()[0] for line in pending.stdout.splitlines() if text in line)
+    approved = time.monotonic()  # from the moderator's decision, including the CLI's own start-up
+    subprocess.run([*flask, "comments", "approve", comment_id], cwd=ROOT, env=env, check=True, capture_output=True)
+    while text.encode() not in fetch(cache_url + ARTICLE, SITE)[0]:
+        if time.monotonic() - approved > 60:
+            return float("inf")
+        time.sleep(0.1)
+    return time.monotonic() - approved
 
 
 def page_weights(url: str) -> dict[str, int]:
-    with urllib.request.urlopen(url + ARTICLE) as response:  # noqa: S310 - loopback only
-        html = response.read()
-    css = re.findall(rb'href="(/static/[^"]+\.css)"', html)
-    css_bytes = 0
-    for path in css:
-        with urllib.request.urlopen(url + path.decode()) as response:  # noqa: S310
-            css_bytes += len(gzip.compress(response.read()))
-    # What a browser is sent: the fast path splices gzip from blocks deflated once per rendering.
-    request = urllib.request.Request(url + ARTICLE, headers={"Accept-Encoding": "gzip"})
-    with urllib.request.urlopen(request) as response:  # noqa: S310 - loopback only
-        served = response.read()
+    html, _ = fetch(url + ARTICLE, SITE)
+    css_bytes = sum(len(fetch(url + path.decode(), {**SITE, "Accept-Encoding": "br"})[0])
+                    for path in re.findall(rb'href="(/static/[^"]+\.css)"', html))  # fmt: skip
     return {
-        "article HTML, gzipped (bytes)": len(gzip.compress(html)),
-        "article HTML, gzip as served (bytes)": len(served),
-        "all CSS, gzipped (bytes)": css_bytes,
-        "JavaScript files": len(re.findall(rb"<script", html)),
+        "article HTML (bytes)": len(html),
+        "article HTML, gzip as served (bytes)": len(fetch(url + ARTICLE, {**SITE, "Accept-Encoding": "gzip"})[0]),
+        "article HTML, brotli as served (bytes)": len(fetch(url + ARTICLE, {**SITE, "Accept-Encoding": "br"})[0]),
+        "all CSS, brotli as served (bytes)": css_bytes,
+        "JavaScript files": len(re.findall(rb"<script(?![^>]*application/ld\+json)", html)),
     }
 
 
@@ -174,70 +190,58 @@ def median_result(name: str, runs: list[tuple[float, float, float, int]]) -> Res
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--duration", type=int, default=10)
-    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--write", action="store_true", help="record the results in bench/RESULTS.md")
     args = parser.parse_args()
-    if shutil.which("wrk") is None:
-        print("wrk is not installed (apt-get install wrk)", file=sys.stderr)
-        return 2
+    for tool in ("wrk", "nginx"):
+        if shutil.which(tool) is None:
+            print(f"{tool} is not installed (apt-get install wrk nginx-light)", file=sys.stderr)
+            return 2
 
+    runs: dict[str, list[tuple[float, float, float, int]]] = {}
     with tempfile.TemporaryDirectory() as tmpdir:
         tmp = Path(tmpdir)
         env = site_environment(tmp)
         subprocess.run([str(BIN / "flask"), "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
-        runs: dict[str, list[tuple[float, float, float, int]]] = {}
 
-        def measure(name: str, *a, **kw) -> None:
-            runs.setdefault(name, []).append(wrk(*a, duration=args.duration, connections=args.connections, **kw))
+        def measure(name: str, url: str, **kw) -> None:
+            result = wrk(url, duration=args.duration, connections=args.connections, **kw)
+            runs.setdefault(name, []).append(result)
 
         with (
-            gunicorn("hello:create_app()", dict(os.environ), ROOT / "bench", args.workers) as base,
-            gunicorn("app:create_app()", env, ROOT, args.workers) as site,
-            gunicorn("app:create_app()", site_environment(tmp, PAGE_CACHE_FAST_PATH="off"), ROOT, args.workers) as slow,
-            gunicorn("app:create_app()", site_environment(tmp, PAGE_CACHE="off"), ROOT, args.workers) as cold,
+            gunicorn("hello:create_app()", dict(os.environ), ROOT / "bench") as base,
+            gunicorn("app:create_app()", env, ROOT) as site,
         ):
-            # A returning reader: their session cookie and the ETag of the page they already have.
-            with urllib.request.urlopen(site + ARTICLE) as response:  # noqa: S310
-                etag = response.headers["ETag"]
-                cookie = "; ".join(c.split(";", 1)[0] for c in response.headers.get_all("Set-Cookie") or [])
-            for _ in range(args.rounds):  # alternate so drift on the machine hits both sides alike
-                measure("baseline: hello world", base + "/")
-                measure("article (cached)", site + ARTICLE)
-                measure("article (cached, gzip)", site + ARTICLE, headers={"Accept-Encoding": "gzip"})
-                measure("baseline: hello world", base + "/")
-                measure("article (cached, fast path off)", slow + ARTICLE)
-                measure("article (cold: no page cache)", cold + ARTICLE)
-                measure("home", site + "/en/")
-                measure(
-                    "article 304 (If-None-Match)", site + ARTICLE, headers={"If-None-Match": etag, "Cookie": cookie}
-                )
-            post_env = dict(os.environ, **comment_post_setup(site))
-            measure(
-                "comment post (303)", site + ARTICLE + "/comments", script=ROOT / "bench" / "post.lua", env=post_env
-            )
-            weights = page_weights(site)
+            article_html, headers = fetch(site + ARTICLE, SITE)
+            etag = headers["ETag"]
+            with nginx_pair(site, article_html, tmp / "nginx") as (cache, static):
+                # Warm every path once (nginx's cache files, gunicorn's workers), untimed.
+                for url, headers in (
+                    (static, {}),
+                    (cache + ARTICLE, SITE),
+                    (site + ARTICLE, BROWSER),
+                    (base + "/", {}),
+                ):
+                    wrk(url, duration=2, connections=args.connections, headers=headers)
+                for _ in range(args.rounds):  # alternate, so drift on the machine hits every side alike
+                    measure("nginx: article as a static file", static)
+                    measure("article through nginx's cache", cache + ARTICLE, headers=SITE)
+                    measure("article through nginx's cache, brotli", cache + ARTICLE, headers=BROWSER)
+                    measure("baseline: hello world (gunicorn)", base + "/")
+                    measure("article straight from gunicorn", site + ARTICLE, headers=BROWSER)
+                    measure("article straight from gunicorn, no compression", site + ARTICLE, headers=SITE)
+                    measure("home straight from gunicorn", site + "/en/", headers=SITE)
+                    measure("article 304 from gunicorn (If-None-Match)", site + ARTICLE,
+                            headers={**SITE, "If-None-Match": etag})  # fmt: skip
+                post_env = dict(os.environ, BENCH_BODY="name=Benchmark&comment=A+benchmark+comment.&website=")
+                measure("comment post (303, gunicorn)", site + ARTICLE + "/comments",
+                        headers=SITE, script=ROOT / "bench" / "post.lua", env=post_env)  # fmt: skip
+                freshness = seconds_until_an_approval_is_seen(cache, env)
+                weights = page_weights(cache)
 
-    results = [median_result(name, value) for name, value in runs.items()]
-    baseline = results[0]
-    lines = [
-        f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-        f"{args.workers} gunicorn sync workers, wrk -t2 -c{args.connections} -d{args.duration}s, "
-        f"median of {args.rounds} round(s), loopback, database: "
-        f"{'PostgreSQL (BENCH_DATABASE_URL)' if os.environ.get('BENCH_DATABASE_URL') else 'SQLite file'}.",
-        "",
-        "| scenario | req/s | p50 ms | p99 ms | non-2xx/3xx | × baseline req/s |",
-        "|---|---:|---:|---:|---:|---:|",
-    ]
-    for result in results:
-        lines.append(
-            f"| {result.name} | {result.rps:,.0f} | {result.p50_ms:.2f} | {result.p99_ms:.2f} | "
-            f"{result.errors} | {result.rps / baseline.rps:.2f} |"
-        )
-    lines += ["", "| page weight | value |", "|---|---:|"]
-    lines += [f"| {name} | {value:,} |" for name, value in weights.items()]
-    report = "\n".join(lines)
+    results = {name: median_result(name, value) for name, value in runs.items()}
+    report = render(results, freshness, weights, args)
     print(report)
     if args.write:
         stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
@@ -246,6 +250,40 @@ def main() -> int:
             encoding="utf-8",
         )
     return 0
+
+
+def render(results: dict[str, Result], freshness: float, weights: dict[str, int], args) -> str:
+    static = results["nginx: article as a static file"]
+    hello = results["baseline: hello world (gunicorn)"]
+    cached = results["article through nginx's cache"]
+    direct = results["article straight from gunicorn"]
+    lines = [
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
+        f"gunicorn -c gunicorn.conf.py (as shipped); nginx with deploy/nginx.conf; "
+        f"wrk -t2 -c{args.connections} -d{args.duration}s, median of {args.rounds} round(s), loopback; database: "
+        f"{'PostgreSQL (BENCH_DATABASE_URL)' if os.environ.get('BENCH_DATABASE_URL') else 'SQLite file'}.",
+        "",
+        "| scenario | req/s | p50 ms | p99 ms | errors | × nginx static | × hello world |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for result in results.values():
+        lines.append(
+            f"| {result.name} | {result.rps:,.0f} | {result.p50_ms:.2f} | {result.p99_ms:.2f} | {result.errors} | "
+            f"{result.rps / static.rps:.2f} | {result.rps / hello.rps:.2f} |"
+        )
+    targets = [
+        ("article through the cache ≥ 0.5 × nginx static", f"{cached.rps / static.rps:.2f} ×",
+         cached.rps >= 0.5 * static.rps),
+        ("article from gunicorn ≥ 1.0 × hello world", f"{direct.rps / hello.rps:.2f} ×", direct.rps >= hello.rps),
+        (f"p99 through the cache < 20 ms at {args.connections} connections", f"{cached.p99_ms:.2f} ms",
+         cached.p99_ms < 20),
+        ("an approved comment reaches a reader through the cache within 10 s", f"{freshness:.1f} s", freshness <= 10),
+    ]  # fmt: skip
+    lines += ["", "| target | measured | met |", "|---|---:|---|"]
+    lines += [f"| {name} | {value} | {'yes' if met else 'NO'} |" for name, value, met in targets]
+    lines += ["", "| page weight | value |", "|---|---:|"]
+    lines += [f"| {name} | {value:,} |" for name, value in weights.items()]
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

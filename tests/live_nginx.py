@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import http.client
+import re
 import socket
 import ssl
 import subprocess
@@ -32,27 +33,60 @@ def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
     return certificate, key
 
 
-def configured(upstream_port: int, http_port: int, https_port: int, folder: Path) -> str:
-    """deploy/nginx.conf with this machine's ports and folders, inside a minimal main config."""
-    certificate, key = self_signed_certificate(folder)
+def site_config(upstream_port: int, http_port: int, https_port: int | None, folder: Path) -> str:
+    """deploy/nginx.conf with this machine's ports and folders. Without `https_port` the site's
+    server listens on plain HTTP at `http_port` (for load tests: TLS is not what they measure),
+    and the redirect and catch-all servers are left out."""
     site = (
         SHIPPED.read_text()
         .replace("server 127.0.0.1:8000;", f"server 127.0.0.1:{upstream_port};")
-        .replace("listen 80", f"listen 127.0.0.1:{http_port}")
+        .replace("/var/cache/nginx/chg", str(folder / "cache"))
+    )
+    if https_port is None:
+        site = re.sub(r"\n# Requests for any other host name.*?\n}\n\nserver {.*?\n}\n", "\n", site, flags=re.S)
+        site = site.replace("listen 443 ssl http2;", f"listen 127.0.0.1:{http_port};")
+        return re.sub(r"\n\s*ssl_certificate(_key)? [^;]+;", "", site)
+    certificate, key = self_signed_certificate(folder)
+    return (
+        site.replace("listen 80", f"listen 127.0.0.1:{http_port}")
         .replace("listen 443", f"listen 127.0.0.1:{https_port}")
         .replace("/etc/ssl/certs/ssl-cert-snakeoil.pem", str(certificate))
         .replace("/etc/ssl/private/ssl-cert-snakeoil.key", str(key))
-        .replace("/var/cache/nginx/chg", str(folder / "cache"))
     )
+
+
+def main_config(http_blocks: str, folder: Path) -> str:
+    """A minimal nginx main configuration around `http_blocks`, everything under `folder`."""
     temp = folder / "temp"
-    temp.mkdir(exist_ok=True)
+    temp.mkdir(parents=True, exist_ok=True)
     return (
         f"user root;\ndaemon off;\nworker_processes 1;\npid {folder}/nginx.pid;\nerror_log {folder}/error.log;\n"
-        "events { worker_connections 1024; }\n"
+        "events { worker_connections 4096; }\n"
         f"http {{\naccess_log off;\nclient_body_temp_path {temp}/body;\nproxy_temp_path {temp}/proxy;\n"
         f"fastcgi_temp_path {temp}/fastcgi;\nuwsgi_temp_path {temp}/uwsgi;\nscgi_temp_path {temp}/scgi;\n"
-        f"{site}\n}}\n"
+        f"{http_blocks}\n}}\n"
     )
+
+
+@contextlib.contextmanager
+def running_nginx(config_text: str, folder: Path, port: int) -> Iterator[None]:
+    """nginx with this configuration until the block ends; `port` answers once it is ready."""
+    folder.mkdir(parents=True, exist_ok=True)
+    config = folder / "nginx.conf"
+    config.write_text(config_text)
+    process = subprocess.Popen(["nginx", "-c", str(config), "-p", str(folder)], stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
+                break
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail("nginx did not start: " + (folder / "error.log").read_text(errors="replace")[-2000:])
+            time.sleep(0.05)
+        yield
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
 
 
 @dataclass
@@ -95,18 +129,6 @@ class Proxy:
 def nginx_in_front_of(upstream_port: int, folder: Path) -> Iterator[Proxy]:
     folder.mkdir(parents=True, exist_ok=True)
     http_port, https_port = free_port(), free_port()
-    config = folder / "nginx.conf"
-    config.write_text(configured(upstream_port, http_port, https_port, folder))
-    process = subprocess.Popen(["nginx", "-c", str(config), "-p", str(folder)], stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", https_port), timeout=1):
-                break
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("nginx did not start: " + (folder / "error.log").read_text(errors="replace")[-2000:])
-            time.sleep(0.05)
+    config = main_config(site_config(upstream_port, http_port, https_port, folder), folder)
+    with running_nginx(config, folder, https_port):
         yield Proxy(https_port, http_port)
-    finally:
-        process.terminate()
-        process.wait(timeout=20)

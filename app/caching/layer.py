@@ -2,66 +2,97 @@
 
 It matches the request through Flask's own URL map, finds the page's stored version and checks
 it against the page's current version (read from the database for article pages, so a change
-committed by any worker or host is seen at once), then answers with the stored response. It
+committed by any worker or host is seen at once), then sends the stored bytes and headers. It
 holds nothing of any reader's and reads no cookie. Anything it is unsure about goes to Flask,
-which renders, stores and answers: another method, a Range request, a host not trusted, a URL
-that matches no public page, a page not stored yet or of an older version, a database error.
+which renders, stores and answers: another method, a Range request, a URL that matches no public
+page, a page not stored yet or of an older version, a database error.
+
+Host names are checked before this layer (app/trusted_hosts.py), so a stored page is only ever
+sent to a request for one of the site's own names.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+import threading
+from collections.abc import Hashable, Iterable
 from typing import Any
 
 from flask import Flask
-from werkzeug.exceptions import HTTPException
-from werkzeug.routing import RequestRedirect
+from werkzeug.http import parse_etags
 from werkzeug.wrappers import Request
-from werkzeug.wsgi import get_host
 
-from app.caching.policy import SAFE_METHODS, public_pages
+from app.caching.policy import SAFE_METHODS, PublicPage, public_pages
+from app.caching.store import PageStore, StoredPage
 
 logger = logging.getLogger(__name__)
+
+Match = tuple[PublicPage, dict[str, Any], Hashable]
 
 
 class PublicPageLayer:
     def __init__(self, app: Flask, wsgi_app: Any) -> None:
         self.app = app
         self.wsgi_app = wsgi_app
-        self.store = app.extensions["public_page_store"]
+        self.store: PageStore = app.extensions["public_page_store"]
+        # Paths without a query string that matched a stored page, so the URL map is asked once
+        # per page, not once per request. Only paths whose page was stored get in: bounded by the
+        # site's pages, whatever paths are requested.
+        self._matched: dict[tuple[str, str, str], Match] = {}
+        self._lock = threading.Lock()
 
     def __call__(self, environ: dict, start_response: Any) -> Iterable[bytes]:
-        answer = None
         if environ.get("REQUEST_METHOD") in SAFE_METHODS and "HTTP_RANGE" not in environ:
-            answer = self._stored_answer(environ)
-        if answer is None:
-            return self.wsgi_app(environ, start_response)
-        return answer(environ, start_response)
+            answer = self._stored_answer(environ, start_response)
+            if answer is not None:
+                return answer
+        return self.wsgi_app(environ, start_response)
 
-    def _stored_answer(self, environ: dict) -> Any:
-        try:
-            get_host(environ, self.app.config.get("TRUSTED_HOSTS"))
-            endpoint, view_args = self.app.url_map.bind_to_environ(environ).match()
-        except (HTTPException, RequestRedirect, ValueError):
-            return None  # Flask gives the same answer it always gives (404, 308, 400)
-        except Exception:  # noqa: BLE001 - e.g. werkzeug's SecurityError for an untrusted host
+    def _stored_answer(self, environ: dict, start_response: Any) -> Iterable[bytes] | None:
+        found = self._match(environ)
+        if found is None:
             return None
-        page = public_pages(self.app).get(endpoint)
-        if page is None:
-            return None
-        request = Request(environ)
-        stored = self.store.get(page.key(request.scheme, endpoint, view_args, request.args))
+        page, view_args, key = found
+        stored = self.store.get(key)
         if stored is None:
             return None
         try:
             current = page.current_version(self.app, view_args)
         except Exception:  # the database is unreachable: Flask renders what it can and says so
-            logger.debug("public page version unavailable for %s", request.path, exc_info=True)
+            logger.debug("public page version unavailable for %s", environ.get("PATH_INFO"), exc_info=True)
             return None
         if current != stored.version:
             return None
-        return stored.response_for(request)
+        return self._send(stored, environ, start_response)
+
+    def _match(self, environ: dict) -> Match | None:
+        plain = not environ.get("QUERY_STRING")
+        memo_key = (environ.get("wsgi.url_scheme", "http"), environ.get("HTTP_HOST", ""), environ.get("PATH_INFO", ""))
+        if plain and (known := self._matched.get(memo_key)) is not None:
+            return known
+        try:
+            endpoint, view_args = self.app.url_map.bind_to_environ(environ).match()
+        except Exception:  # no match, a redirect, a bad path: Flask gives its usual answer
+            return None
+        page = public_pages(self.app).get(endpoint)
+        if page is None:
+            return None
+        request = Request(environ)
+        key = page.key(request.scheme, endpoint, view_args, request.args)
+        if plain and self.store.get(key) is not None:
+            with self._lock:
+                self._matched[memo_key] = (page, view_args, key)
+        return page, view_args, key
+
+    @staticmethod
+    def _send(stored: StoredPage, environ: dict, start_response: Any) -> Iterable[bytes]:
+        variant = stored.variant_for(environ.get("HTTP_ACCEPT_ENCODING"))
+        if_none_match = environ.get("HTTP_IF_NONE_MATCH")
+        if if_none_match and parse_etags(if_none_match).contains(variant.etag):
+            start_response("304 NOT MODIFIED", list(variant.not_modified_headers))
+            return []
+        start_response(stored.status_line, list(variant.headers))
+        return [] if environ.get("REQUEST_METHOD") == "HEAD" else [variant.body]
 
 
 def init_app(app: Flask) -> None:

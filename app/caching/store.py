@@ -13,10 +13,10 @@ import hashlib
 import threading
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import brotli
-from werkzeug.datastructures import Headers
-from werkzeug.http import parse_accept_header, quote_etag
+from werkzeug.http import HTTP_STATUS_CODES, parse_accept_header, quote_etag
 from werkzeug.wrappers import Request, Response
 
 ENCODINGS = ("br", "gzip")  # the server's preference when a client accepts several equally
@@ -37,12 +37,23 @@ def variant_etag(base: str, encoding: str) -> str:
 
 
 @dataclass(frozen=True)
+class Variant:
+    """One encoding of a stored page, ready to send: its body and every header, as WSGI takes them."""
+
+    etag: str
+    body: bytes = field(repr=False)
+    headers: list[tuple[str, str]] = field(repr=False)
+    not_modified_headers: list[tuple[str, str]] = field(repr=False)
+
+
+@dataclass(frozen=True)
 class StoredPage:
     version: Hashable
     status: int
     headers: tuple[tuple[str, str], ...]
     bodies: dict[str, bytes] = field(repr=False)
     etag: str = ""
+    variants: dict[str, Variant] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_response(cls, response: Response, version: Hashable, vary: Iterable[str]) -> StoredPage:
@@ -51,26 +62,40 @@ class StoredPage:
         headers = [(name, value) for name, value in response.headers if name.lower() not in _PER_VARIANT]
         headers.append(("Vary", ", ".join(["Accept-Encoding", *vary])))
         etag = hashlib.sha256(body).hexdigest()[:32]
-        return cls(version, response.status_code, tuple(headers), bodies, etag)
+        variants = {encoding: _variant(tuple(headers), etag, encoding, bodies[encoding]) for encoding in bodies}
+        return cls(version, response.status_code, tuple(headers), bodies, etag, variants)
 
-    def encoding_for(self, accept_encoding: str | None) -> str:
-        accepted = parse_accept_header(accept_encoding or "")
-        return accepted.best_match(ENCODINGS, default=IDENTITY)
+    @property
+    def status_line(self) -> str:
+        return f"{self.status} {HTTP_STATUS_CODES.get(self.status, '').upper()}".rstrip()
+
+    def variant_for(self, accept_encoding: str | None) -> Variant:
+        return self.variants[encoding_for(accept_encoding)]
 
     def response_for(self, request: Request) -> Response:
         """This page as `request` should get it: its encoding, or 304 when the reader's copy is current."""
-        encoding = self.encoding_for(request.headers.get("Accept-Encoding"))
-        etag = variant_etag(self.etag, encoding)
-        headers = Headers(self.headers)
-        headers["ETag"] = quote_etag(etag)
-        if request.if_none_match.contains(etag):
-            for entity_header in ("Content-Type",):
-                headers.pop(entity_header, None)
-            return Response(status=304, headers=headers)
-        if encoding != IDENTITY:
-            headers["Content-Encoding"] = encoding
-        # Werkzeug sets Content-Length and sends no body to a HEAD request.
-        return Response(self.bodies[encoding], status=self.status, headers=headers)
+        variant = self.variant_for(request.headers.get("Accept-Encoding"))
+        if request.if_none_match.contains(variant.etag):
+            return Response(status=304, headers=variant.not_modified_headers)
+        # Werkzeug sends no body to a HEAD request.
+        return Response(variant.body, status=self.status, headers=variant.headers)
+
+
+def _variant(headers: tuple[tuple[str, str], ...], base_etag: str, encoding: str, body: bytes) -> Variant:
+    etag = variant_etag(base_etag, encoding)
+    common = [*headers, ("ETag", quote_etag(etag))]
+    sent = [*common, ("Content-Length", str(len(body)))]
+    if encoding != IDENTITY:
+        sent.append(("Content-Encoding", encoding))
+    not_modified = [(name, value) for name, value in common if name.lower() != "content-type"]
+    return Variant(etag, body, sent, not_modified)
+
+
+@lru_cache(maxsize=256)
+def encoding_for(accept_encoding: str | None) -> str:
+    """The best encoding a request's Accept-Encoding takes (browsers send a handful of distinct
+    values, so the answer is remembered)."""
+    return parse_accept_header(accept_encoding or "").best_match(ENCODINGS, default=IDENTITY)
 
 
 class PageStore:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import statistics
+import time
 
 import itsdangerous.timed
 import pytest
@@ -147,6 +149,41 @@ def test_answer_is_identical_for_new_pending_and_confirmed(app, client, mailbox)
     assert len(mailbox.to("new@example.org")) == 1
     assert subscriber(app, confirmed_address).status == SubscriberStatus.ACTIVE
     assert len(mailbox.to(confirmed_address)) == 2  # confirmation, welcome: nothing more
+
+
+def test_the_answer_and_its_timing_do_not_depend_on_the_address(app, client, mailbox):
+    """The audit's probe: new, pending, confirmed and unsubscribed addresses, whole answers
+    compared (headers included), and how long the answer takes."""
+    confirmed, left = "confirmed@example.org", "left@example.org"
+    for address in (confirmed, left):
+        subscribe(client, "en", address)
+        post_closed(client, path_of(link_in(mailbox.to(address)[0], CONFIRM_LINK)), data={})
+    welcome = mailbox.to(left)[-1]
+    app.test_client().post(path_of(welcome["List-Unsubscribe"].strip("<>")), data={"List-Unsubscribe": "One-Click"})
+    subscribe(client, "en", "pending@example.org")
+
+    def probe(address: str) -> tuple[float, tuple]:
+        started = time.perf_counter()
+        response = app.test_client().post("/en/subscribe", data={"email": address, "website": ""})
+        elapsed = time.perf_counter() - started
+        headers = tuple(sorted((k, v) for k, v in response.headers.items() if k != "Date"))
+        answer = (response.status_code, headers, response.get_data())
+        response.close()  # the subscription's own work runs now, after the answer
+        return elapsed, answer
+
+    kinds = {"new": None, "pending": "pending@example.org", "confirmed": confirmed, "unsubscribed": left}
+    timings: dict[str, list[float]] = {kind: [] for kind in kinds}
+    answers = set()
+    for round_number in range(25):  # interleaved, so drift on the machine hits every kind alike
+        for kind, address in kinds.items():
+            elapsed, answer = probe(address or f"new{round_number}@example.org")
+            timings[kind].append(elapsed)
+            answers.add(answer)
+    assert len(answers) == 1, "the answer differs between kinds of address"
+    [(status, headers, _body)] = answers
+    assert status == 303 and "Set-Cookie" not in dict(headers)
+    medians = {kind: statistics.median(values) for kind, values in timings.items()}
+    assert max(medians.values()) < 1.5 * min(medians.values()), medians
 
 
 def test_pending_address_gets_a_new_confirmation_after_a_day(app, client, mailbox, monkeypatch):

@@ -248,6 +248,24 @@ def deliver_due(*, rate: float = 0) -> DeliveryReport:
     return deliver(due_mail_ids(), rate=rate)
 
 
+def after_response(response: Response, work: Callable[[], list[int]]) -> Response:
+    """Do `work` (which queues mails and returns their ids) once the reader has their answer,
+    then send those mails. The answer, its headers and how long it takes are the same whatever
+    the work finds: used where the answer must not tell who is subscribed."""
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+
+    def run() -> None:
+        with app.app_context():
+            try:
+                deliver(work())
+            except Exception:  # logged without addresses; the person can ask again
+                logger.exception("Work after the response failed")
+                db.session.rollback()
+
+    response.call_on_close(run)
+    return response
+
+
 def deliver_after_response(response: Response, mail_ids: list[int]) -> Response:
     """Send these mails once the reader has their answer: a slow or absent SMTP server never
     delays a page, and the page looks and takes the same whether or not a mail was sent."""

@@ -9,12 +9,12 @@ from flask_babel import gettext as _
 
 from app import cross_origin
 from app.caching import public_page
-from app.database import answer_if_unavailable
+from app.database import answer_if_unavailable, require_database
 from app.extensions import csrf, limiter
 from app.i18n import locale_or_404
 from app.newsletter import service
 from app.newsletter.forms import ActionForm, SubscribeForm, consent_wording
-from app.newsletter.outbox import deliver_after_response
+from app.newsletter.outbox import after_response, deliver_after_response
 from app.newsletter.tokens import read_confirm_token, read_unsubscribe_token
 
 bp = Blueprint("newsletter", __name__)
@@ -64,16 +64,19 @@ def subscribe(locale: str):
             {"Retry-After": "30"},
         )
     )
+    require_database()
     answer = redirect(url_for("newsletter.check_inbox", locale=site_locale.code), code=303)
     if form.is_bot:
         return answer  # a filled honeypot gets the same answer and nothing else
-    mail_ids = service.subscribe(
-        form.email.data,
-        locale=site_locale.code,
-        consent_text=consent_wording(),
-        source_page=_source_page(form.source.data, here),
-    )
-    return deliver_after_response(answer, mail_ids)
+    details = {
+        "email": form.email.data,
+        "locale": site_locale.code,
+        "consent_text": consent_wording(),
+        "source_page": _source_page(form.source.data, here),
+    }
+    # Whether the address is new, pending or confirmed is looked up only after the answer has
+    # gone: the answer and its timing are the same for every address.
+    return after_response(answer, lambda: service.subscribe(**details))
 
 
 @bp.get("/<locale>/subscribe/check-your-inbox")

@@ -1,4 +1,5 @@
-"""The deployment guide's nginx example is valid nginx configuration."""
+"""The deployment files are what the guides say: deploy/nginx.conf is valid nginx, the guides
+name the commands that exist, and gunicorn.conf.py loads."""
 
 from __future__ import annotations
 
@@ -10,51 +11,25 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import PROJECT_ROOT
-
-
-def nginx_example() -> str:
-    guide = (PROJECT_ROOT / "docs" / "deploy.md").read_text(encoding="utf-8")
-    block = re.search(r"<!-- nginx-example-start -->\n```nginx\n(.*?)```", guide, re.S)
-    assert block, "docs/deploy.md has no marked nginx example"
-    return block.group(1)
+from tests.live_nginx import SHIPPED, main_config, site_config
 
 
 @pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx is not installed")
-def test_nginx_example_passes_nginx_t(tmp_path: Path):
-    certificate = tmp_path / "cert.pem"
-    key = tmp_path / "key.pem"
-    subprocess.run(
-        [
-            "openssl",
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "1",
-            "-subj",
-            "/CN=test",
-            "-keyout",
-            str(key),
-            "-out",
-            str(certificate),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    server_blocks = (
-        nginx_example()
-        .replace("/etc/ssl/certs/ssl-cert-snakeoil.pem", str(certificate))
-        .replace("/etc/ssl/private/ssl-cert-snakeoil.key", str(key))
-    )
+def test_the_shipped_nginx_configuration_passes_nginx_t(tmp_path: Path):
     config = tmp_path / "nginx.conf"
-    config.write_text(
-        f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\nevents {{}}\n"
-        f"http {{\naccess_log off;\nclient_body_temp_path {tmp_path};\n{server_blocks}\n}}\n"
-    )
+    config.write_text(main_config(site_config(8000, 8080, 8443, tmp_path), tmp_path))
     result = subprocess.run(["nginx", "-t", "-c", str(config), "-p", str(tmp_path)], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_the_guides_point_at_the_shipped_files_and_real_commands():
+    guide = (PROJECT_ROOT / "docs" / "deploy.md").read_text(encoding="utf-8")
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    assert "deploy/nginx.conf" in guide and SHIPPED.exists()
+    assert "requirements.lock" in guide
+    # The cron line in the guide is a command the README lists.
+    cron = re.search(r"drain the mail outbox: `flask --app app ([a-z-]+ [a-z-]+)`", guide).group(1)
+    assert f"`{cron}`" in readme, cron
 
 
 def test_gunicorn_config_loads():
@@ -62,3 +37,6 @@ def test_gunicorn_config_loads():
     exec((PROJECT_ROOT / "gunicorn.conf.py").read_text(), namespace)
     assert namespace["workers"] >= 1 and namespace["graceful_timeout"] > 0
     assert "%(U)s" in namespace["access_log_format"] and "%(r)s" not in namespace["access_log_format"]
+    # Restarts are cheap (a fork of the loaded app) and rare, never all workers at once.
+    assert namespace["preload_app"] is True
+    assert namespace["max_requests"] >= 10_000 and namespace["max_requests_jitter"] > 0

@@ -23,6 +23,7 @@ from flask import Flask, Response, current_app, g, request
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.caching.store import PageStore, StoredPage
+from app.i18n import locale_from_url
 
 logger = logging.getLogger(__name__)
 
@@ -139,8 +140,6 @@ def _publish_page(page: PublicPage, response: Response) -> Response:
 def _publish_not_found(response: Response) -> Response:
     """A 404 is the same for everyone who asks for that URL (in the language its path names, or
     else the one negotiated from Accept-Language)."""
-    from app.i18n import locale_from_url  # the locale registry imports nothing from here
-
     response.headers["Cache-Control"] = cache_control(current_app)
     response.vary.add("Accept-Encoding")
     if locale_from_url() is None:

@@ -244,12 +244,18 @@ def main() -> int:
     report = render(results, freshness, weights, args)
     print(report)
     if args.write:
-        stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-        (ROOT / "bench" / "RESULTS.md").write_text(
-            f"# Benchmark results\n\nRecorded {stamp} with `python bench/run.py --write`.\n\n{report}\n",
-            encoding="utf-8",
-        )
+        record(report)
     return 0
+
+
+def record(report: str) -> None:
+    """Replace the "## Results" part of bench/RESULTS.md, keeping the notes above it."""
+    path = ROOT / "bench" / "RESULTS.md"
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n\n"
+    notes = text.split("## Results", 1)[0].rstrip() + "\n\n"
+    stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    path.write_text(f"{notes}## Results\n\nRecorded {stamp} with `python bench/run.py --write`.\n\n{report}\n",
+                    encoding="utf-8")  # fmt: skip
 
 
 def render(results: dict[str, Result], freshness: float, weights: dict[str, int], args) -> str:

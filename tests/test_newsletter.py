@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import statistics
 import time
 
 import itsdangerous.timed
@@ -182,8 +181,26 @@ def test_the_answer_and_its_timing_do_not_depend_on_the_address(app, client, mai
     assert len(answers) == 1, "the answer differs between kinds of address"
     [(status, headers, _body)] = answers
     assert status == 303 and "Set-Cookie" not in dict(headers)
-    medians = {kind: statistics.median(values) for kind, values in timings.items()}
-    assert max(medians.values()) < 1.5 * min(medians.values()), medians
+    # The fastest of 25 tries is each kind's own cost, whatever else the machine was doing; the
+    # leak the audit measured was 18.7 ms against 10.4 ms.
+    fastest = {kind: min(values) for kind, values in timings.items()}
+    assert max(fastest.values()) < 1.5 * min(fastest.values()) + 0.002, fastest
+
+
+def test_the_address_is_looked_up_only_after_the_answer_has_gone(app, client, mailbox, monkeypatch):
+    """Deterministic half of the timing test: nothing about the address is read before the
+    answer is complete, so the answer cannot depend on it."""
+    from app.newsletter import service
+
+    calls: list[str] = []
+    real = service.subscribe
+    monkeypatch.setattr(
+        service, "subscribe", lambda *args, **kwargs: calls.append("looked up") or real(*args, **kwargs)
+    )
+    response = app.test_client().post("/en/subscribe", data={"email": "late@example.org", "website": ""})
+    assert response.status_code == 303 and calls == []
+    response.close()
+    assert calls == ["looked up"] and subscriber(app, "late@example.org") is not None
 
 
 def test_pending_address_gets_a_new_confirmation_after_a_day(app, client, mailbox, monkeypatch):

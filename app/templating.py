@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, current_app, request, url_for
-from flask_babel import format_date, format_datetime
+from flask_babel import format_date, format_datetime, format_timedelta
 
 from app.i18n import SiteLocale, current_locale, registered_locales
 
@@ -26,5 +26,6 @@ def init_app(app: Flask) -> None:
         url_in_locale=url_in_locale,
         format_date=format_date,
         format_datetime=format_datetime,
+        format_timedelta=format_timedelta,
     )
     app.jinja_env.add_extension("jinja2.ext.do")

@@ -41,15 +41,22 @@ def find_mail(dedupe_key: str) -> OutboxMail | None:
 
 
 def enqueue(dedupe_key: str, kind: str, subscriber: Subscriber, mail: RenderedMail) -> OutboxMail | None:
-    """Queue a mail unless one with this key exists (then None). The caller commits; a
-    concurrent duplicate fails the commit on the unique key, and the caller rolls back."""
+    """Queue a mail to a subscriber unless one with this key exists (then None). The caller
+    commits; a concurrent duplicate fails the commit on the unique key, and the caller rolls back."""
+    return enqueue_to(dedupe_key, kind, subscriber.email, mail, subscriber_id=subscriber.id)
+
+
+def enqueue_to(
+    dedupe_key: str, kind: str, to_address: str, mail: RenderedMail, *, subscriber_id: int | None = None
+) -> OutboxMail | None:
+    """Queue a mail to any address (a moderator's digest, say) on the same terms as `enqueue`."""
     if find_mail(dedupe_key) is not None:
         return None
     row = OutboxMail(
         dedupe_key=dedupe_key,
         kind=kind,
-        subscriber_id=subscriber.id,
-        to_address=subscriber.email,
+        subscriber_id=subscriber_id,
+        to_address=to_address,
         subject=mail.subject,
         text_body=mail.text,
         html_body=mail.html,

@@ -163,6 +163,18 @@ def test_a_moderator_who_turned_notifications_off_gets_none(app, runner, mailbox
     assert mailbox.recipients == [ALICE]
 
 
+def test_a_digest_queued_before_notifications_were_turned_off_is_not_sent(app, runner, mailbox):
+    add_moderator(runner, ALICE)
+    add_comment(app)
+    with app.app_context():
+        assert len(queue_digests()) == 1
+    assert runner.invoke(args=["moderators", "notify", ALICE, "--off"]).exit_code == 0
+    assert runner.invoke(args=["newsletter", "drain"]).exit_code == 0
+    assert mailbox.received == []
+    [row] = outbox_rows(app)
+    assert row.status == MailStatus.CANCELLED
+
+
 def test_nothing_waiting_means_no_digest(app, runner, mailbox):
     add_moderator(runner, ALICE)
     result = digest(runner)

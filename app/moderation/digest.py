@@ -19,12 +19,13 @@ from sqlalchemy.exc import IntegrityError
 from app.extensions import db
 from app.i18n import SOURCE_LOCALE, SiteLocale, find_locale, registered_locales
 from app.moderation.models import Moderator
+from app.moderation.notifications import DIGEST_MAIL_KIND
 from app.moderation.waiting import WaitingSummary, waiting_summary
 from app.newsletter import outbox
 from app.newsletter.mail import RenderedMail, external_url, render_localised_mail
 from app.timeutil import utcnow
 
-DIGEST_KIND = "digest"
+DIGEST_KIND = DIGEST_MAIL_KIND
 
 
 def digest_subject(total: int) -> object:

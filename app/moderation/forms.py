@@ -68,9 +68,9 @@ class NotificationSettingsForm(FlaskForm):
         kwargs.setdefault("locale", moderator.notify_locale)
         super().__init__(**kwargs)
         self.notify.choices = [
-            # Translators: an option of "Email notifications".
-            ("on", _l("On: email me when new comments wait")),
-            # Translators: an option of "Email notifications".
+            # Translators: an option of "Email notifications" (they are on: digest emails come).
+            ("on", _l("On")),
+            # Translators: an option of "Email notifications" (they are off: no digest emails).
             ("off", _l("Off")),
         ]
         # Durations in words from the locale data ("15 minutes", "1 hour"): plural rules included.

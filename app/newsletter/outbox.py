@@ -13,6 +13,7 @@ from flask import Flask, Response, current_app
 from sqlalchemy import select, update
 
 from app.extensions import db
+from app.moderation.notifications import DIGEST_MAIL_KIND, still_wants_digests
 from app.newsletter.mail import RenderedMail, Transport, UnsafeAddress, build_message, mask_address
 from app.newsletter.models import MailStatus, OutboxMail, Subscriber, SubscriberStatus
 from app.timeutil import utcnow
@@ -147,6 +148,8 @@ def _claim(mail_id: int) -> OutboxMail | None:
 
 
 def _still_wanted(mail: OutboxMail) -> bool:
+    if mail.kind == DIGEST_MAIL_KIND:  # a moderator may turn digests off while one waits
+        return still_wants_digests(mail.to_address)
     wanted = WANTED_STATUS.get(mail.kind)
     if wanted is None or mail.subscriber_id is None:
         return True
@@ -212,7 +215,7 @@ def deliver(
             if mail is None:
                 continue  # another worker has it, or it is no longer queued
             if not _still_wanted(mail):
-                _finish(mail, MailStatus.CANCELLED, "subscriber status changed before sending")
+                _finish(mail, MailStatus.CANCELLED, "recipient no longer wants it (status or settings changed)")
                 report.cancelled += 1
                 continue
             last_send = time.monotonic()

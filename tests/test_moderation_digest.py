@@ -15,8 +15,9 @@ from sqlalchemy import select, update
 from app.comments.service import Submission, post_comment
 from app.extensions import db
 from app.i18n import LOCALES
-from app.moderation.digest import DIGEST_KIND, queue_digests, send_digests
+from app.moderation.digest import queue_digests, send_digests
 from app.moderation.models import Moderator
+from app.moderation.notifications import DIGEST_MAIL_KIND
 from app.newsletter.models import MailStatus, OutboxMail
 from app.timeutil import utcnow
 from tests.conftest import ARTICLE_SLUG, LOCALE_CODES
@@ -132,7 +133,7 @@ def test_a_new_comment_brings_one_digest_in_the_moderators_language(app, runner,
     assert digest(runner).exit_code == 0  # new, but within the hour: it waits
     assert len(mailbox.to(ALICE)) == 1
     [row] = outbox_rows(app)
-    assert row.kind == DIGEST_KIND and row.status == MailStatus.SENT and row.subscriber_id is None
+    assert row.kind == DIGEST_MAIL_KIND and row.status == MailStatus.SENT and row.subscriber_id is None
 
 
 def test_after_the_interval_only_new_comments_bring_another_digest(app, runner, mailbox):

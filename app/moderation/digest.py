@@ -4,8 +4,8 @@ Guarantee: a moderator with notifications on gets at most one digest per chosen 
 only when a comment arrived since their last one. Two runs at once (threads, processes, hosts)
 queue it once: the claim on `Moderator.last_digest_at` is a conditional UPDATE that only one run
 can win, and the outbox key (moderator and interval window) is unique, so even a run that got
-past the claim cannot queue a second copy. The outbox then sends it once, retrying through an
-SMTP outage.
+past the claim (a stale read, another host) cannot queue a second copy in the same window.
+The outbox then sends it once, retrying through an SMTP outage.
 """
 
 from __future__ import annotations
@@ -24,8 +24,6 @@ from app.moderation.waiting import WaitingSummary, waiting_summary
 from app.newsletter import outbox
 from app.newsletter.mail import RenderedMail, external_url, render_localised_mail
 from app.timeutil import utcnow
-
-DIGEST_KIND = DIGEST_MAIL_KIND
 
 
 def digest_subject(total: int) -> object:
@@ -94,7 +92,7 @@ def queue_digest(moderator: Moderator, summary: WaitingSummary, now: dt.datetime
         if not _claim_digest(moderator, now):
             db.session.rollback()
             return None
-        mail = outbox.enqueue_to(digest_key(moderator, now), DIGEST_KIND, moderator.email, rendered)
+        mail = outbox.enqueue_to(digest_key(moderator, now), DIGEST_MAIL_KIND, moderator.email, rendered)
         if mail is None:
             db.session.rollback()
             return None
@@ -123,4 +121,4 @@ def send_digests(now: dt.datetime | None = None) -> outbox.DeliveryReport:
     """`flask comments digest`: queue what is due, then send every digest waiting in the outbox
     (this run's, and earlier ones held back by an outage whose retry is due)."""
     queue_digests(now)
-    return outbox.deliver(outbox.due_mail_ids(kinds=[DIGEST_KIND]))
+    return outbox.deliver(outbox.due_mail_ids(kinds=[DIGEST_MAIL_KIND]))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import subprocess
 import threading
 from email.message import EmailMessage
 
@@ -20,8 +21,9 @@ from app.moderation.models import Moderator
 from app.moderation.notifications import DIGEST_MAIL_KIND
 from app.newsletter.models import MailStatus, OutboxMail
 from app.timeutil import utcnow
-from tests.conftest import ARTICLE_SLUG, LOCALE_CODES
+from tests.conftest import ARTICLE_SLUG, LOCALE_CODES, PROJECT_ROOT
 from tests.html_tree import parse_html
+from tests.live_gunicorn import VENV_BIN, site_environment
 from tests.newsletter_support import (
     SITE_URL,
     free_port,
@@ -209,6 +211,29 @@ def test_two_concurrent_digest_runs_send_one_mail(app, runner, mailbox):
     assert sum(report.sent for report in reports) == 2
     assert sorted(mailbox.recipients) == [ALICE, BOB]
     assert len(outbox_rows(app)) == 2
+
+
+@pytest.mark.slow
+def test_two_digest_processes_on_one_database_send_one_mail(app, runner, mailbox, database_url):
+    """As cron on two hosts: two `flask comments digest` processes started together."""
+    add_moderator(runner, ALICE)
+    add_comment(app)
+    env = site_environment(
+        database_url,
+        SITE_URL=SITE_URL,
+        MAIL_SERVER="127.0.0.1",
+        MAIL_PORT=str(mailbox.port),
+        MAIL_DEFAULT_SENDER="Child Health Guide <news@guide.example>",
+    )
+    command = [str(VENV_BIN / "flask"), "comments", "digest"]
+    runs = [
+        subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        for _ in range(2)
+    ]
+    outputs = [run.communicate(timeout=120)[0].decode() for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], outputs
+    assert len(mailbox.to(ALICE)) == 1
+    assert len(outbox_rows(app)) == 1
 
 
 def test_the_outbox_key_alone_stops_a_second_digest_in_the_same_window(app, runner, mailbox):

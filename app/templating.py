@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from babel.lists import format_list
 from flask import Flask, current_app, request, url_for
-from flask_babel import format_date, format_datetime
+from flask_babel import format_date, format_datetime, format_timedelta, get_locale
+from markupsafe import Markup
 
 from app.i18n import SiteLocale, current_locale, registered_locales
 
@@ -19,6 +21,14 @@ def url_in_locale(target: SiteLocale, *, external: bool = False) -> str:
     return current_app.config["SITE_URL"] + path if external else path
 
 
+def list_in_words(items: list[str]) -> str:
+    """ "a, b and c" with the separators of the page's (or mail's) language. Items already
+    escaped for HTML (macro output) stay so: joining them adds only the locale's separators."""
+    items = list(items)
+    joined = format_list([str(item) for item in items], locale=get_locale() or "en")
+    return Markup(joined) if items and all(isinstance(item, Markup) for item in items) else joined
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         current_locale=current_locale,
@@ -26,5 +36,7 @@ def init_app(app: Flask) -> None:
         url_in_locale=url_in_locale,
         format_date=format_date,
         format_datetime=format_datetime,
+        format_timedelta=format_timedelta,
+        list_in_words=list_in_words,
     )
     app.jinja_env.add_extension("jinja2.ext.do")

@@ -30,6 +30,13 @@ def test_the_guides_point_at_the_shipped_files_and_real_commands():
     # The cron line in the guide is a command the README lists.
     cron = re.search(r"drain the mail outbox: `flask --app app ([a-z-]+ [a-z-]+)`", guide).group(1)
     assert f"`{cron}`" in readme, cron
+    digest = re.search(r"send moderators their digest: `flask --app app ([a-z-]+ [a-z-]+)`", guide).group(1)
+    assert f"`{digest}`" in readme, digest
+    # Both guides show the same cron commands, and each is one the README's table lists.
+    for text in (guide, readme):
+        block = re.search(r"```cron\n(.*?)```", text, re.S).group(1)
+        commands = re.findall(r"flask --app app ([a-z-]+ [a-z-]+)", block)
+        assert sorted(commands) == sorted([cron, digest]), commands
 
 
 def test_gunicorn_config_loads():

@@ -1,4 +1,5 @@
-"""`flask comments pending|approve ID…|reject ID…|spam ID…`: the moderation queue from a shell."""
+"""`flask comments pending|approve ID…|reject ID…|spam ID…`: the moderation queue from a shell;
+`flask comments digest`: mail moderators what waits (run from cron)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from sqlalchemy import func, select
 from app.comments.models import CommentStatus
 from app.comments.service import decide, pending_queue
 from app.extensions import db
+from app.moderation.digest import send_digests
 from app.moderation.models import Moderator
 
 
@@ -55,3 +57,17 @@ def _decide_command(status: CommentStatus, verb: str):
 comments.command("approve")(_decide_command(CommentStatus.APPROVED, "Approve"))
 comments.command("reject")(_decide_command(CommentStatus.REJECTED, "Reject"))
 comments.command("spam")(_decide_command(CommentStatus.SPAM, "Mark as spam"))
+
+
+@comments.command("digest")
+def digest() -> None:
+    """Mail each moderator who asked for it a digest of the waiting comments. Run it from cron.
+
+    At most one digest per moderator per interval, only when new comments arrived: running it
+    again, or on several hosts at once, sends nothing twice. A digest held back by a mail
+    outage is retried by the next run (or by `flask newsletter drain`).
+    """
+    report = send_digests()
+    click.echo(f"Digests: sent {report.sent}, to retry {report.retrying}, failed {report.failed}.")
+    if report.stopped_early:
+        raise click.ClickException("The mail server could not be reached; the digests stay queued.")

@@ -1,4 +1,5 @@
-"""`flask moderators add EMAIL`: create a moderator account (password prompted or from stdin)."""
+"""`flask moderators add EMAIL`: create a moderator account (password prompted or from stdin);
+`flask moderators notify EMAIL`: their digest mail settings."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from flask.cli import AppGroup
 from sqlalchemy import func, select
 
 from app.extensions import db
+from app.i18n import registered_locales
 from app.moderation.models import Moderator
+from app.moderation.notifications import DIGEST_INTERVALS, InvalidSetting, update_notifications
 
 MIN_PASSWORD_LENGTH = 12
 
@@ -41,3 +44,38 @@ def add(email: str, password_stdin: bool) -> None:
     db.session.add(moderator)
     db.session.commit()
     click.echo(f"Added moderator {email}")
+
+
+@moderators.command()
+@click.argument("email")
+@click.option("--on/--off", "notify", default=None, help="Send this moderator digests of waiting comments, or not.")
+@click.option(
+    "--interval",
+    type=click.Choice([str(minutes) for minutes in DIGEST_INTERVALS]),
+    help="Minutes, at least, between two digests.",
+)
+@click.option("--language", help="URL code of the digest's language (en, es, fr, zh-hans, ar...).")
+def notify(email: str, notify: bool | None, interval: str | None, language: str | None) -> None:
+    """Show or change how the moderator EMAIL hears about waiting comments."""
+    moderator = db.session.execute(
+        select(Moderator).where(func.lower(Moderator.email) == email.strip().lower())
+    ).scalar_one_or_none()
+    if moderator is None:
+        raise click.ClickException(f"no moderator {email}")
+    if language is not None and language not in {loc.code for loc in registered_locales()}:
+        codes = ", ".join(loc.code for loc in registered_locales())
+        raise click.BadParameter(f"choose one of {codes}", param_hint="--language")
+    try:
+        update_notifications(
+            moderator,
+            notify=notify,
+            interval_minutes=int(interval) if interval is not None else None,
+            locale_code=language,
+        )
+    except InvalidSetting as error:
+        raise click.ClickException(str(error)) from error
+    state = "on" if moderator.notify else "off"
+    click.echo(
+        f"{moderator.email}\tnotifications {state}\tevery {moderator.notify_interval_minutes} minutes at most"
+        f"\tlanguage {moderator.notify_locale}"
+    )

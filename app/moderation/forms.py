@@ -1,11 +1,18 @@
-"""Moderation forms: login, and the queue's one-by-one and bulk decisions."""
+"""Moderation forms: login, the queue's one-by-one and bulk decisions, notification settings."""
 
 from __future__ import annotations
 
+import datetime as dt
+
+from flask_babel import format_timedelta
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectMultipleField, StringField
+from wtforms import EmailField, PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length
+
+from app.i18n import registered_locales
+from app.moderation.models import Moderator
+from app.moderation.notifications import DIGEST_INTERVALS
 
 
 class LoginForm(FlaskForm):
@@ -42,3 +49,35 @@ class DecisionForm(FlaskForm):
             return None
         numbers = [int(i) for i in ids if i.isdigit() and len(i) < 12]
         return (action, numbers) if numbers else None
+
+
+class NotificationSettingsForm(FlaskForm):
+    """Whether, how often and in which language a moderator gets the digest of waiting comments."""
+
+    # Translators: label of the on/off choice for the digest emails about waiting comments.
+    notify = SelectField(_l("Email notifications"), id="settings-notify")
+    # Translators: label of the choice of how often, at most, a moderator gets a digest email.
+    interval = SelectField(_l("How often, at most"), id="settings-interval", coerce=int)
+    # Translators: label of the choice of language for a moderator's digest emails.
+    locale = SelectField(_l("Language of the emails"), id="settings-locale")
+
+    def __init__(self, moderator: Moderator, **kwargs: object) -> None:
+        # The moderator's current settings, where the posted form (if any) does not say otherwise.
+        kwargs.setdefault("notify", "on" if moderator.notify else "off")
+        kwargs.setdefault("interval", moderator.notify_interval_minutes)
+        kwargs.setdefault("locale", moderator.notify_locale)
+        super().__init__(**kwargs)
+        self.notify.choices = [
+            # Translators: an option of "Email notifications" (they are on: digest emails come).
+            ("on", _l("On")),
+            # Translators: an option of "Email notifications" (they are off: no digest emails).
+            ("off", _l("Off")),
+        ]
+        # Durations in words from the locale data ("15 minutes", "1 hour"): plural rules included.
+        self.interval.choices = [
+            (minutes, format_timedelta(dt.timedelta(minutes=minutes), threshold=1)) for minutes in DIGEST_INTERVALS
+        ]
+        # Each language in its own name, marked with its own language for screen readers.
+        self.locale.choices = [
+            (loc.code, loc.endonym, {"lang": loc.lang, "dir": loc.direction}) for loc in registered_locales()
+        ]

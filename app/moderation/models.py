@@ -22,6 +22,14 @@ class Moderator(UserMixin, db.Model):
     session_version: Mapped[int] = mapped_column(default=1)  # bump to log out every session
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # The digest mail about waiting comments (app/moderation/digest.py): on by default, so a
+    # new moderator hears about comments without having to find a setting first.
+    notify: Mapped[bool] = mapped_column(default=True)
+    notify_interval_minutes: Mapped[int] = mapped_column(default=60)  # one of DIGEST_INTERVALS
+    notify_locale: Mapped[str] = mapped_column(String(20), default="en")  # URL code of the mail's language
+    # When this moderator's last digest was queued: the next one waits a whole interval, and
+    # tells only of comments that arrived since.
+    last_digest_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password, method="scrypt")

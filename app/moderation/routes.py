@@ -1,4 +1,4 @@
-"""/<locale>/moderation/: login, logout and the queue (every change is a POST with CSRF)."""
+"""/<locale>/moderation/: login, logout, the queue and notification settings (every change is a POST with CSRF)."""
 
 from __future__ import annotations
 
@@ -22,9 +22,12 @@ from app.comments.models import CommentStatus
 from app.comments.service import decide, pending_queue, pending_total
 from app.extensions import limiter, login_manager
 from app.i18n import current_locale, locale_or_404, registered_locales
-from app.moderation.forms import DecisionForm, LoginForm
+from app.moderation.forms import DecisionForm, LoginForm, NotificationSettingsForm
+from app.moderation.notifications import update_notifications
 from app.moderation.service import authenticate, end_every_session
+from app.moderation.waiting import waiting_summary
 from app.networks import client_network
+from app.timeutil import utcnow
 
 bp = Blueprint("moderation", __name__, url_prefix="/<locale>/moderation")
 
@@ -116,6 +119,8 @@ def _render_queue(form: DecisionForm, status: int = 200, error: str | None = Non
         form=form,
         comments=pending_queue(),
         total=pending_total(),
+        summary=waiting_summary(),
+        now=utcnow(),
         locales={loc.lang: loc for loc in registered_locales()},
         statuses=get_flashed_messages(category_filter=[STATUS_CATEGORY]),
         error=error,
@@ -145,3 +150,28 @@ def decide_view(locale: str):
     }
     flash(messages[action], STATUS_CATEGORY)
     return redirect(url_for("moderation.queue", locale=locale), code=303)
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@login_required
+def settings(locale: str):
+    moderator = current_user._get_current_object()
+    form = NotificationSettingsForm(moderator)
+    if form.validate_on_submit():
+        update_notifications(
+            moderator,
+            notify=form.notify.data == "on",
+            interval_minutes=form.interval.data,
+            locale_code=form.locale.data,
+        )
+        # Translators: status message after a moderator saved their notification settings.
+        flash(_("Your settings are saved."), STATUS_CATEGORY)
+        return redirect(url_for("moderation.settings", locale=locale), code=303)
+    status = 422 if request.method == "POST" else 200
+    return render_template(
+        "moderation/settings.html",
+        form=form,
+        posted=request.method == "POST",
+        statuses=get_flashed_messages(category_filter=[STATUS_CATEGORY]),
+        page_has_errors=status == 422,
+    ), status

@@ -105,7 +105,21 @@ def render_mail(
     `subject` is a lazy catalogue message, translated here under the subscriber's locale.
     Mails hold only catalogue text, article text from the catalogues, and links.
     """
-    site_locale = subscriber_locale(subscriber)
+    return render_localised_mail(
+        f"newsletter/mail/{kind}", subscriber_locale(subscriber), subject, unsubscribe_url=unsubscribe_url, **context
+    )
+
+
+def render_localised_mail(
+    template: str,
+    site_locale: SiteLocale,
+    subject: object,
+    *,
+    unsubscribe_url: str | None = None,
+    **context: object,
+) -> RenderedMail:
+    """Render `<template>.txt` and `<template>.html` in `site_locale`, with its `lang`/`dir`
+    (the HTML part extends newsletter/mail/_layout.html) and a Content-Language header."""
     with force_locale(site_locale.catalogue):
         translated_subject = str(subject)
         values = {
@@ -114,8 +128,8 @@ def render_mail(
             "unsubscribe_url": unsubscribe_url,
             **context,
         }
-        text = render_template(f"newsletter/mail/{kind}.txt", **values)
-        html = render_template(f"newsletter/mail/{kind}.html", **values)
+        text = render_template(f"{template}.txt", **values)
+        html = render_template(f"{template}.html", **values)
     headers = {"Content-Language": site_locale.lang}
     if unsubscribe_url:
         headers["List-Unsubscribe"] = f"<{unsubscribe_url}>"

@@ -54,7 +54,7 @@ class OutboxMail(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     # Unique per logical mail (e.g. "announce:<slug>:<subscriber id>"), so nothing is sent twice.
     dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
-    kind: Mapped[str] = mapped_column(String(20))  # confirm | welcome | announcement
+    kind: Mapped[str] = mapped_column(String(20))  # confirm | welcome | announcement | digest (to a moderator)
     subscriber_id: Mapped[int | None] = mapped_column(ForeignKey("subscribers.id", ondelete="CASCADE"), index=True)
     to_address: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(300))

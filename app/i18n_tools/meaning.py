@@ -13,15 +13,13 @@ from dataclasses import dataclass
 from babel.messages.catalog import Catalog, Message
 
 from app.i18n_tools.glossary import Glossary
+from app.i18n_tools.patterns import BRACES, PRINTF, TAG
 
 IGNORE = re.compile(r"^check-ignore:\s*(?P<rules>[\w\s,-]+?)\s*(?:--\s*(?P<reason>.*\S))?\s*$")
 RULES = ("numbers", "urls", "glossary")
 
 URL = re.compile(r"https?://[^\s<>\"'()]+[^\s<>\"'().,;:!?]")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-PRINTF = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(?:\d+|\*)?(?:\.(?:\d+|\*))?[hlL]?[diouxXeEfFgGcrsa%]")
-BRACES = re.compile(r"\{\w*(?:![rsa])?(?::[^{}]*)?\}")
-TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 # Digits, decimal separators and thousands groups as any language writes them (a space groups
 # only a run of exactly three digits, so "5 6" in a list stays two numbers).
 NUMBER = re.compile(r"\d+(?:(?:[.,\u066b\u066c]|[ \u00a0\u202f](?=\d{3}(?!\d)))\d+)*")
@@ -181,7 +179,7 @@ def meaning_findings(catalog: Catalog, glossary: Glossary | None = None) -> list
 
 
 def placeholder_names(text: str) -> list[str]:
-    return [match for match in PRINTF.findall(text) if match != "%%"]
+    return [match.group(0) for match in PRINTF.finditer(text) if match.group(0) != "%%"]
 
 
 def notes_findings(template: Catalog) -> list[tuple[str, int, str]]:

@@ -29,11 +29,33 @@ def list_in_words(items: list[str]) -> str:
     return Markup(joined) if items and all(isinstance(item, Markup) for item in items) else joined
 
 
+def x_default_url(endpoint: str | None, args: dict, *, external: bool = False) -> str:
+    """Where a reader whose language the site does not have should land (hreflang="x-default").
+
+    For the home page that is `/`, which picks a language from the browser's preferences; any
+    other page has no such address, so it is the English (source) version.
+    """
+    if endpoint == "articles.home":
+        path = url_for("articles.root")
+    else:
+        path = url_for(endpoint, **{**args, "locale": registered_locales()[0].code})
+    return current_app.config["SITE_URL"] + path if external else path
+
+
+def current_x_default_url() -> str:
+    args = dict(request.view_args or {})
+    if request.endpoint and "locale" in args and request.url_rule is not None:
+        return x_default_url(request.endpoint, args, external=True)
+    return x_default_url("articles.home", {}, external=True)
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         current_locale=current_locale,
         registered_locales=registered_locales,
         url_in_locale=url_in_locale,
+        x_default_url=x_default_url,
+        current_x_default_url=current_x_default_url,
         format_date=format_date,
         format_datetime=format_datetime,
         format_timedelta=format_timedelta,

@@ -100,7 +100,7 @@ MINIMAL = {
             "sources": ["nhs"],
             "blocks": [
                 {"id": "intro", "kind": "paragraph", "text": "Some text."},
-                {"id": "call", "kind": "warning", "urgency": "emergency", "text": "Call now."},
+                {"id": "call", "kind": "warning", "urgency": "emergency", "required": True, "text": "Call now."},
             ],
         }
     ],
@@ -136,6 +136,13 @@ def test_loader_rejects_a_section_citing_an_unknown_source():
 def test_loader_rejects_a_warning_without_an_urgency():
     with pytest.raises(ValueError, match="urgency"):
         parse_article(minimal(lambda source: source["sections"][0]["blocks"][1].pop("urgency")))
+
+
+def test_every_warning_must_be_required():
+    with pytest.raises(ValueError, match="every warning must be marked `required: true`"):
+        parse_article(minimal(lambda source: source["sections"][0]["blocks"][1].pop("required")))
+    article = parse_article(minimal(lambda source: None))
+    assert article.required_contexts() == {"example|overview|call"}
 
 
 def test_loader_rejects_a_warning_with_an_unknown_urgency():

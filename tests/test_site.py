@@ -87,6 +87,16 @@ def test_hreflang_alternates_cover_every_locale_and_x_default(client, locale):
     assert alternates == expected
 
 
+@pytest.mark.parametrize("locale", LOCALE_CODES)
+def test_the_home_pages_x_default_is_the_address_that_picks_a_language(client, locale):
+    html = client.get(f"/{locale}/").get_data(as_text=True)
+    alternates = {
+        attrs["hreflang"]: attrs["href"] for attrs in outline_of(html).all("link") if attrs.get("rel") == "alternate"
+    }
+    assert alternates["x-default"] == "http://localhost/"
+    assert alternates["en"] == "http://localhost/en/"
+
+
 @pytest.mark.parametrize(
     ("accept_language", "expected"),
     [
@@ -155,8 +165,12 @@ def test_sitemap_lists_every_page_with_alternates(client):
         assert f"http://localhost/{code}/" in locations
         assert f"http://localhost/{code}/articles/{ARTICLE_SLUG}" in locations
     for url in urls:
-        hreflangs = {link.get("hreflang") for link in url.findall("x:link", namespaces)}
-        assert hreflangs == {"en", "es", "fr", "zh-Hans", "ar", "x-default"}
+        hreflangs = {link.get("hreflang"): link.get("href") for link in url.findall("x:link", namespaces)}
+        assert set(hreflangs) == {"en", "es", "fr", "zh-Hans", "ar", "x-default"}
+        # A home page's x-default is "/", which picks the reader's language; others are English.
+        is_home = url.find("s:loc", namespaces).text.endswith("/")
+        expected = "http://localhost/" if is_home else hreflangs["en"]
+        assert hreflangs["x-default"] == expected, url.find("s:loc", namespaces).text
 
 
 def test_robots_points_to_sitemap_and_hides_moderation(client):

@@ -196,9 +196,11 @@ def test_stats_counts_translated_fuzzy_untranslated_per_part_with_review_status(
     assert result.exit_code == 0, result.output
     rows = [line.split() for line in result.output.splitlines()]
     assert rows[0][:6] == ["locale", "part", "translated", "fuzzy", "untranslated", "percent"]
-    assert ["es", "UI", "5", "0", "0", "100%"] in rows
-    assert ["fr", "UI", "2", "1", "2", "40%"] in rows
-    assert ["fr", ARTICLE_SLUG, "1", "0", "1", "50%", "reviewed", reviewed.isoformat()] in rows
+    assert ["es", "UI", "5", "0", "0", "100%"] in [row[:6] for row in rows]
+    assert ["fr", "UI", "2", "1", "2", "40%"] in [row[:6] for row in rows]
+    fr_article = next(row for row in rows if row[:2] == ["fr", ARTICLE_SLUG])
+    assert fr_article[2:6] == ["1", "0", "1", "50%"]
+    assert fr_article[-3:] == [version.isoformat(), "reviewed", reviewed.isoformat()]
     es_article = next(row for row in rows if row[:2] == ["es", ARTICLE_SLUG])
     assert es_article[2:6] == ["2", "0", "0", "100%"] and "outdated" in " ".join(es_article)
 
@@ -217,7 +219,9 @@ def test_check_names_file_and_line_of_a_broken_copy(tmp_path):
     result = cli(tmp_path, translations, "check")
     assert result.exit_code == 1
     assert f'fr/LC_MESSAGES/messages.po:{line_of["Contents"]}: untranslated: "Contents"' in result.output
-    assert f"fr/LC_MESSAGES/messages.po:{line_of['Muscle spasms in children']}: fuzzy" in result.output
+    # An article message whose translation is fuzzy is shown in English: reported, not a failure.
+    title_line = line_of["Muscle spasms in children"]
+    assert f"fr/LC_MESSAGES/messages.po:{title_line}: note: block outdated, shown in English" in result.output
 
 
 def test_check_fails_when_a_registered_locale_has_no_catalogue(tmp_path):

@@ -10,10 +10,18 @@ from babel.messages.mofile import write_mo
 from flask.cli import AppGroup
 
 from app.content import all_articles
+from app.content.freshness import State, english_of, message_states
 from app.content.review import read_reviews, reviews_path
 from app.i18n import SOURCE_LOCALE, registered_locales
 from app.i18n_tools import catalogues as files
-from app.i18n_tools.checks import Problem, check_catalogue, check_reviews, check_up_to_date
+from app.i18n_tools.checks import (
+    Problem,
+    check_catalogue,
+    check_placeholder_notes,
+    check_reviews,
+    check_up_to_date,
+)
+from app.i18n_tools.glossary import glossary_path, read_glossary
 from app.i18n_tools.stats import UI, catalogue_counts
 
 translate = AppGroup("translate", help="Translation and localisation commands.")
@@ -87,24 +95,51 @@ def init(code: str) -> None:
 
 def _review_status(directory: Path, catalogue: str, slug: str) -> str:
     article = next(item for item in all_articles() if item.slug == slug)
-    review = read_reviews(reviews_path(directory, catalogue)).for_article(slug)
+    record = read_reviews(reviews_path(directory, catalogue))
+    current = record.current_for(article)
+    if current:
+        return "; ".join(
+            f"reviewed {review.reviewed_on.isoformat()}"
+            + (f" ({review.method}, {review.role})" if review.method else "")
+            for review in current
+        )
+    review = record.for_article(slug)
     if review is None:
         return "not reviewed"
-    if review.is_current_for(article):
-        return f"reviewed {review.reviewed_on.isoformat()}"
     return f"review outdated (of English {review.source_version.isoformat()}, now {article.source_version.isoformat()})"
 
 
 @translate.command()
 def stats() -> None:
-    """A table per locale: translated, fuzzy, untranslated and percent, for the UI and each article."""
+    """A table per locale: the UI, then each article with its outdated blocks, review and English version."""
     directory = files.translations_dir()
-    slugs = [article.slug for article in all_articles()]
-    header = ("locale", "part", "translated", "fuzzy", "untranslated", "percent", "medical review")
+    articles = {article.slug: article for article in all_articles()}
+    header = (
+        "locale",
+        "part",
+        "translated",
+        "fuzzy",
+        "untranslated",
+        "percent",
+        "outdated",
+        "required-outdated",
+        "english",
+        "medical review",
+    )
     rows = [header]
     for catalogue, path in files.catalogue_paths(directory):
-        for part, counts in catalogue_counts(files.load(path), slugs).items():
-            review = "" if part == UI else _review_status(directory, catalogue, part)
+        catalog = files.load(path)
+        for part, counts in catalogue_counts(catalog, list(articles)).items():
+            outdated = required_outdated = "-"
+            version = review = ""
+            if part != UI:
+                article = articles[part]
+                states = message_states(catalog, english_of(article))
+                stale = {context for context, state in states.items() if state is State.OUTDATED}
+                outdated = str(len(stale))
+                required_outdated = str(len(stale & article.required_contexts()))
+                version = article.source_version.isoformat()
+                review = _review_status(directory, catalogue, part)
             rows.append(
                 (
                     catalogue,
@@ -113,13 +148,16 @@ def stats() -> None:
                     str(counts.fuzzy),
                     str(counts.untranslated),
                     f"{counts.percent}%",
+                    outdated,
+                    required_outdated,
+                    version,
                     review,
                 )
             )
     widths = [max(len(row[column]) for row in rows) for column in range(len(header))]
     for row in rows:
         cells = [
-            cell.rjust(width) if 2 <= index <= 5 else cell.ljust(width)
+            cell.rjust(width) if 2 <= index <= 7 else cell.ljust(width)
             for index, (cell, width) in enumerate(zip(row, widths, strict=True))
         ]
         click.echo("  ".join(cells).rstrip())
@@ -137,7 +175,7 @@ def check(codes: tuple[str, ...]) -> None:
         raise click.ClickException(str(error)) from None
     template = files.extract_template()
     pot = files.template_path(directory)
-    problems: list[Problem] = []
+    problems: list[Problem] = check_placeholder_notes(template)
     if pot.exists():
         problems += check_up_to_date(files.load(pot), pot, template)
     else:
@@ -154,7 +192,8 @@ def check(codes: tuple[str, ...]) -> None:
         if wanted is not None and catalogue not in wanted:
             continue
         checked += 1
-        problems += check_catalogue(path, template, shipped=catalogue in shipped)
+        glossary = read_glossary(glossary_path(directory, catalogue))
+        problems += check_catalogue(path, template, shipped=catalogue in shipped, glossary=glossary)
         problems += check_reviews(directory, catalogue)
     for problem in problems:
         click.echo(str(problem))

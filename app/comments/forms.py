@@ -24,10 +24,12 @@ def _normalise(value: str | None) -> str | None:
 
 
 def name_hint() -> str:
+    # Translators: hint under the name field; %(num)d is the largest number of characters allowed.
     return ngettext("Up to %(num)d character.", "Up to %(num)d characters.", NAME_MAX)
 
 
 def comment_hint() -> str:
+    # Translators: hint under the comment field; %(num)d is the largest number of characters allowed.
     return ngettext(
         "Up to %(num)d character. Please do not include personal medical details, phone numbers or email addresses.",
         "Up to %(num)d characters. Please do not include personal medical details, phone numbers or email addresses.",

@@ -32,6 +32,8 @@ class Block:
     kind: str  # "paragraph", "list_item" or "warning"
     message: Message
     urgency: str | None = None  # one of URGENCIES for a warning, None for anything else
+    # A required block's translation never lags behind its English in a shipped language.
+    required: bool = False
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,11 @@ class Article:
     sections: tuple[Section, ...]
     sources: tuple[Source, ...] = ()
 
+    def required_contexts(self) -> frozenset[str]:
+        return frozenset(
+            block.message.context for section in self.sections for block in section.blocks if block.required
+        )
+
     def messages(self) -> list[Message]:
         found = [self.title, self.summary, self.author_role, self.author_description]
         for section in self.sections:
@@ -92,7 +99,20 @@ def _urgency(context: str, kind: str, raw: dict) -> str | None:
 def _block(prefix: str, raw: dict) -> Block:
     context = f"{prefix}|{raw['id']}"
     kind = raw.get("kind", "paragraph")
-    return Block(id=raw["id"], kind=kind, message=_message(context, raw), urgency=_urgency(context, kind, raw))
+    urgency = _urgency(context, kind, raw)
+    required = raw.get("required", False)
+    if not isinstance(required, bool):
+        raise ValueError(f"{context}: required is true or false, not {required!r}")
+    # Urgent-care advice must never be shown out of date in a translation.
+    if kind == "warning" and not required:
+        raise ValueError(f"{context}: every warning must be marked `required: true`")
+    return Block(
+        id=raw["id"],
+        kind=kind,
+        message=_message(context, raw),
+        urgency=urgency,
+        required=required,
+    )
 
 
 def _source(raw: dict) -> Source:

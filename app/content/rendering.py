@@ -7,15 +7,24 @@ from dataclasses import dataclass
 from flask_babel import get_translations
 
 from app.content import Article, Message
+from app.content.freshness import outdated_contexts
+from app.i18n import current_locale
+from app.i18n_tools.catalogues import catalogue_path, translations_dir
 
 
 @dataclass(frozen=True)
 class RenderedText:
     text: str
     is_fallback: bool  # True when the English source is shown in a translated page
+    # True when a translation exists but was made from English that has changed since.
+    is_outdated: bool = False
 
 
-def translate_message(message: Message, *, source_locale: bool) -> RenderedText:
+def _outdated_here() -> frozenset[str]:
+    return outdated_contexts(catalogue_path(translations_dir(), current_locale().catalogue))
+
+
+def translate_message(message: Message, *, source_locale: bool, outdated: frozenset[str] = frozenset()) -> RenderedText:
     if source_locale:
         return RenderedText(message.text, False)
     translations = get_translations()
@@ -24,7 +33,7 @@ def translate_message(message: Message, *, source_locale: bool) -> RenderedText:
     translated = catalogue.get(key)
     if translated:
         return RenderedText(translated, False)
-    return RenderedText(message.text, True)
+    return RenderedText(message.text, True, message.context in outdated)
 
 
 @dataclass(frozen=True)
@@ -54,8 +63,10 @@ class RenderedArticle:
 
 
 def render_article(article: Article, *, source_locale: bool) -> RenderedArticle:
+    outdated = frozenset() if source_locale else _outdated_here()
+
     def tr(message: Message) -> RenderedText:
-        return translate_message(message, source_locale=source_locale)
+        return translate_message(message, source_locale=source_locale, outdated=outdated)
 
     return RenderedArticle(
         article=article,

@@ -1,13 +1,16 @@
-"""Medical review records: which English version of an article a medical translator checked, and when.
+"""Medical review records: how, by whom, when and against which English version a translation was checked.
 
 Translators record a review without code, in `translations/<catalogue>/medical-reviews.txt`,
-one line per article (blank lines and `#` comments are ignored):
+one line per review (blank lines and `#` comments are ignored):
 
-    muscle-spasms-in-children 2026-11-20 2026-11-24 Dr Ana Ruiz
+    muscle-spasms-in-children 2026-11-20 2026-11-24 clinical-bilingual-review doctor Dr Ana Ruiz
 
 that is: article slug, the English `source_version` that was reviewed, the date of the review,
-then optionally who reviewed it. (A `.po` header field would be lost: Babel drops unknown
-headers whenever it rewrites or compiles a catalogue.)
+the method (one of METHODS), the reviewer's role (one of ROLES), then optionally the reviewer's
+name. Lines written before methods were recorded (`slug version date [name]`) still count, as
+a review of unknown method. An article may have several reviews (one per method, say).
+(A `.po` header field would be lost: Babel drops unknown headers whenever it rewrites or
+compiles a catalogue.)
 """
 
 from __future__ import annotations
@@ -20,6 +23,9 @@ from pathlib import Path
 from app.content import Article
 
 REVIEWS_FILE = "medical-reviews.txt"
+# The steps of the WHO translation process that a record can name.
+METHODS = ("clinical-bilingual-review", "back-translation", "reader-testing")
+ROLES = ("medical-translator", "doctor", "nurse", "pharmacist", "reader-panel")
 
 
 @dataclass(frozen=True)
@@ -29,6 +35,8 @@ class Review:
     reviewed_on: dt.date
     reviewer: str
     line: int
+    method: str | None = None  # one of METHODS; None in a record written before methods were kept
+    role: str | None = None  # one of ROLES
 
     def is_current_for(self, article: Article) -> bool:
         return self.slug == article.slug and self.source_version == article.source_version
@@ -42,6 +50,14 @@ class ReviewFile:
     def for_article(self, slug: str) -> Review | None:
         # The last line about an article wins, so a newer review is simply added below.
         return next((review for review in reversed(self.reviews) if review.slug == slug), None)
+
+    def current_for(self, article: Article) -> tuple[Review, ...]:
+        """Every review of the article's current English, the latest of each method, oldest first."""
+        latest: dict[str | None, Review] = {}
+        for review in self.reviews:
+            if review.is_current_for(article):
+                latest[review.method] = review
+        return tuple(sorted(latest.values(), key=lambda review: (review.reviewed_on, review.line)))
 
 
 def reviews_path(translations: Path, catalogue: str) -> Path:
@@ -67,6 +83,17 @@ def parse_reviews(text: str) -> ReviewFile:
         if reviewed_on < source_version:
             errors.append((number, "the review date is before the English version it reviewed"))
             continue
+        rest = line.split(maxsplit=3)[3].split(maxsplit=2) if len(fields) > 3 else []
+        if rest and rest[0] in METHODS:
+            if len(rest) < 2 or rest[1] not in ROLES:
+                errors.append((number, f"after the method, the reviewer's role: one of {', '.join(ROLES)}"))
+                continue
+            method, role, reviewer = rest[0], rest[1], rest[2] if len(rest) > 2 else ""
+            reviews.append(Review(fields[0], source_version, reviewed_on, reviewer, number, method, role))
+            continue
+        if rest and "-" in rest[0] and rest[0].islower():
+            errors.append((number, f"unknown review method {rest[0]!r}: one of {', '.join(METHODS)}"))
+            continue
         reviewer = fields[3] if len(fields) > 3 else ""
         reviews.append(Review(fields[0], source_version, reviewed_on, reviewer, number))
     return ReviewFile(tuple(reviews), tuple(errors))
@@ -88,7 +115,6 @@ def _read_cached(path: Path, stamp: int) -> ReviewFile:
         return ReviewFile((), ((1, "the file cannot be read as UTF-8 text"),))
 
 
-def current_review(article: Article, translations: Path, catalogue: str) -> Review | None:
-    """The review of this translation, if a medical translator checked the article's current English."""
-    review = read_reviews(reviews_path(translations, catalogue)).for_article(article.slug)
-    return review if review is not None and review.is_current_for(article) else None
+def current_reviews(article: Article, translations: Path, catalogue: str) -> tuple[Review, ...]:
+    """The reviews of this translation against the article's current English (older ones lapse)."""
+    return read_reviews(reviews_path(translations, catalogue)).current_for(article)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.content import Article
-from app.content.review import Review, current_review
+from app.content.review import Review, current_reviews
 from app.i18n import SOURCE_LOCALE, current_locale
 from app.i18n_tools.catalogues import translations_dir
 
@@ -14,7 +14,13 @@ from app.i18n_tools.catalogues import translations_dir
 @dataclass(frozen=True)
 class ReviewStatus:
     is_translation: bool
-    review: Review | None  # a review of the article's current English, if one is recorded
+    review: Review | None  # the latest review of the article's current English, if one is recorded
+    reviews: tuple[Review, ...] = ()  # every review of the current English (one per method)
+
+    @property
+    def described_reviews(self) -> tuple[Review, ...]:
+        """The reviews whose record says how the translation was checked."""
+        return tuple(review for review in self.reviews if review.method is not None)
 
     @property
     def awaits_medical_review(self) -> bool:
@@ -26,4 +32,5 @@ def review_status(article: Article) -> ReviewStatus:
     site_locale = current_locale()
     if site_locale.code == SOURCE_LOCALE.code:
         return ReviewStatus(is_translation=False, review=None)
-    return ReviewStatus(is_translation=True, review=current_review(article, translations_dir(), site_locale.catalogue))
+    reviews = current_reviews(article, translations_dir(), site_locale.catalogue)
+    return ReviewStatus(is_translation=True, review=reviews[-1] if reviews else None, reviews=reviews)

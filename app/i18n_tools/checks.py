@@ -15,15 +15,16 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError
 
 from app.content import all_articles
+from app.content.freshness import State, message_states
 from app.content.review import read_reviews, reviews_path
 from app.i18n_tools.catalogues import PROJECT_ROOT, load, message_key
+from app.i18n_tools.glossary import Glossary
+from app.i18n_tools.meaning import meaning_findings, notes_findings
+from app.i18n_tools.patterns import BRACES, PRINTF, TAG
 from app.i18n_tools.plurals import check_formula
 
-PRINTF = re.compile(r"%(?:\((?P<name>[^)]*)\))?[-#0 +]*(?:\d+|\*)?(?:\.(?:\d+|\*))?[hlL]?[diouxXeEfFgGcrsa%]")
-BRACES = re.compile(r"(?<!\{)\{(\w*)(?:![rsa])?(?::[^{}]*)?\}(?!\})")
 PO_LINE = re.compile(r'^(?:(?:msgctxt|msgid|msgid_plural|msgstr|msgstr\[\d+\])\s+)?"(?:[^"\\]|\\.)*"$')
 REFRESH = "run flask translate extract, then flask translate update"
-TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 
 
 @dataclass(frozen=True, order=True)
@@ -108,10 +109,11 @@ def check_compiles(path: Path) -> tuple[Catalog | None, list[Problem]]:
 
 
 def check_complete(catalog: Catalog, path: Path) -> list[Problem]:
-    """A shipped locale has no untranslated and no fuzzy message."""
+    """A shipped locale has no untranslated and no fuzzy UI message (article blocks: check_blocks)."""
     problems = []
+    article_contexts = {message.context for article in all_articles() for message in article.messages()}
     for message in catalog:
-        if not message.id:
+        if not message.id or message.context in article_contexts:
             continue
         if not any(_strings(message)):
             problems.append(Problem(str(path), message.lineno, f"untranslated: {_describe(message)}"))
@@ -127,6 +129,33 @@ def placeholders(text: str, *, printf: bool) -> Counter[str]:
     if printf:
         found.update(match.group(0) for match in PRINTF.finditer(text) if match.group(0) != "%%")
     return found
+
+
+def check_blocks(catalog: Catalog, path: Path, template: Catalog) -> list[Problem]:
+    """In a shipped locale a required block is translated from the current English; any other
+    article message may wait (the page shows it in English), which is reported as a note.
+
+    The current English is the template's: it is what the catalogue is made from.
+    """
+    articles = all_articles()
+    contexts = {message.context for article in articles for message in article.messages()}
+    required = frozenset().union(*(article.required_contexts() for article in articles))
+    english = {message.context: message_key(message)[0] for message in template if message.context in contexts}
+    lines = {message.context: message.lineno for message in catalog if message.id and message.context}
+    problems = []
+    for context, state in message_states(catalog, english).items():
+        if state is State.TRANSLATED:
+            continue
+        text = english[context]
+        short = text if len(text) <= 60 else text[:57] + "..."
+        what = "its English changed since it was translated" if state is State.OUTDATED else "it has no translation"
+        if context in required:
+            detail = f'required block {state.value}: "{short}" [{context}]: {what}; translate it before shipping'
+            problems.append(Problem(str(path), lines.get(context, 1), detail))
+        else:
+            detail = f'block {state.value}, shown in English: "{short}" [{context}]: {what}'
+            problems.append(Problem(str(path), lines.get(context, 1), detail, note=True))
+    return problems
 
 
 def check_placeholders(catalog: Catalog, path: Path) -> list[Problem]:
@@ -261,7 +290,27 @@ def check_reviews(translations: Path, catalogue: str) -> list[Problem]:
     return problems
 
 
-def check_catalogue(path: Path, template: Catalog, *, shipped: bool) -> list[Problem]:
+def check_meaning(catalog: Catalog, path: Path, glossary: Glossary | None = None) -> list[Problem]:
+    """Numbers, links and glossary terms of the English survive translation (see meaning.py)."""
+    problems = [
+        Problem(str(path), finding.line, f"{finding.rule}: {finding.text}")
+        for finding in meaning_findings(catalog, glossary)
+    ]
+    if glossary is not None and glossary.path is not None:
+        problems += [Problem(str(glossary.path), line, text) for line, text in glossary.errors]
+    return problems
+
+
+def check_placeholder_notes(template: Catalog, root: Path = PROJECT_ROOT) -> list[Problem]:
+    """Every python-format message of the source explains its placeholders to translators.
+
+    This reads the template extracted from the code, not a catalogue: the note is written in
+    the code, and a catalogue only gets it at the next extract and update.
+    """
+    return [Problem(str(root / filename), line, text) for filename, line, text in notes_findings(template)]
+
+
+def check_catalogue(path: Path, template: Catalog, *, shipped: bool, glossary: Glossary | None = None) -> list[Problem]:
     """Every rule for one catalogue; completeness only for locales the site serves."""
     catalog, problems = check_compiles(path)
     if catalog is None:
@@ -269,7 +318,8 @@ def check_catalogue(path: Path, template: Catalog, *, shipped: bool) -> list[Pro
     rules: Iterable = (check_placeholders, check_markup, check_plural_header, check_plural_messages)
     for rule in rules:
         problems += rule(catalog, path)
+    problems += check_meaning(catalog, path, glossary)
     if shipped:
-        problems += check_complete(catalog, path)
+        problems += check_complete(catalog, path) + check_blocks(catalog, path, template)
     problems += check_up_to_date(catalog, path, template)
     return sorted(set(problems), key=lambda problem: (problem.path, problem.line, problem.text))

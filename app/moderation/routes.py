@@ -144,8 +144,11 @@ def decide_view(locale: str):
     action, ids = decision
     changed = decide(ids, DECISIONS[action], current_user._get_current_object())
     messages = {
+        # Translators: status message after moderating; %(num)d is the number of comments approved.
         "approve": ngettext("%(num)d comment approved.", "%(num)d comments approved.", len(changed)),
+        # Translators: status message after moderating; %(num)d is the number of comments rejected.
         "reject": ngettext("%(num)d comment rejected.", "%(num)d comments rejected.", len(changed)),
+        # Translators: status message after moderating; %(num)d is the number of comments marked as spam.
         "spam": ngettext("%(num)d comment marked as spam.", "%(num)d comments marked as spam.", len(changed)),
     }
     flash(messages[action], STATUS_CATEGORY)

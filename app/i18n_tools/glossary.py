@@ -1,0 +1,73 @@
+"""The approved translation of each medical term, per language, read from translations/glossary/."""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+COLUMNS = ("source", "target", "description")
+# Arabic short vowels, shadda, sukun and tatweel: writers add or leave them out freely, so
+# "الكُساح" and "الكساح" are the same word to a reader and must be to the check.
+ARABIC_MARKS = re.compile("[\u064b-\u0652\u0670\u0640]")
+
+
+def normalise(text: str) -> str:
+    """Text as the glossary check compares it: NFC, case-folded, without optional Arabic marks."""
+    return ARABIC_MARKS.sub("", unicodedata.normalize("NFC", text)).casefold()
+
+
+@dataclass(frozen=True)
+class Term:
+    source: str
+    # Every approved translation of the term (a glossary may list one term twice, e.g. for a
+    # gender or a grammatical case the language needs).
+    targets: tuple[str, ...]
+    pattern: re.Pattern[str]
+
+    def used_in(self, english: str) -> bool:
+        return self.pattern.search(english) is not None
+
+    def kept_in(self, translation: str) -> bool:
+        found = normalise(translation)
+        return any(normalise(target) in found for target in self.targets)
+
+
+@dataclass(frozen=True)
+class Glossary:
+    path: Path | None
+    terms: tuple[Term, ...]
+    errors: tuple[tuple[int, str], ...] = ()
+
+
+def glossary_path(translations: Path, catalogue: str) -> Path:
+    return translations / "glossary" / f"{catalogue}.csv"
+
+
+def read_glossary(path: Path) -> Glossary:
+    """The glossary in a CSV file with the header source,target,description (none: empty)."""
+    if not path.exists():
+        return Glossary(None, ())
+    targets: dict[str, list[str]] = defaultdict(list)
+    spelled: dict[str, str] = {}
+    errors = []
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        if tuple(reader.fieldnames or ()) != COLUMNS:
+            return Glossary(path, (), ((1, f"glossary: the first line must be {','.join(COLUMNS)}"),))
+        for row in reader:
+            source, target = (row["source"] or "").strip(), (row["target"] or "").strip()
+            if not source or not target:
+                errors.append((reader.line_num, "glossary: a row needs both a source term and a target"))
+                continue
+            targets[source.casefold()].append(target)
+            spelled.setdefault(source.casefold(), source)
+    terms = tuple(
+        # Whole words only, so "febrile seizure" does not also claim "febrile seizures".
+        Term(spelled[key], tuple(found), re.compile(rf"(?<!\w){re.escape(spelled[key])}(?!\w)", re.IGNORECASE))
+        for key, found in targets.items()
+    )
+    return Glossary(path, terms, tuple(errors))

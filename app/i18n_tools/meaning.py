@@ -1,0 +1,207 @@
+"""Checks that a translation keeps the medical meaning: numbers, links, glossary terms, notes.
+
+A reviewer who decides that a message is right as it is silences one rule for it with a
+translator comment that gives the reason, e.g. `# check-ignore: numbers -- "twice" is clearer`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from babel.messages.catalog import Catalog, Message
+
+from app.i18n_tools.glossary import Glossary
+from app.i18n_tools.patterns import BRACES, PRINTF, TAG
+
+IGNORE = re.compile(r"^check-ignore:\s*(?P<rules>[\w\s,-]+?)\s*(?:--\s*(?P<reason>.*\S))?\s*$")
+RULES = ("numbers", "urls", "glossary")
+
+URL = re.compile(r"https?://[^\s<>\"'()]+[^\s<>\"'().,;:!?]")
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# Digits, decimal separators and thousands groups as any language writes them (a space groups
+# only a run of exactly three digits, so "5 6" in a list stays two numbers).
+NUMBER = re.compile(r"\d+(?:(?:[.,\u066b\u066c]|[ \u00a0\u202f](?=\d{3}(?!\d)))\d+)*")
+# Reserved for examples (RFC 2606): an address there reaches nobody, in any language.
+EXAMPLE_DOMAINS = {"example.com", "example.org", "example.net"}
+DIGIT_RUNS = re.compile(r"\d+")
+# The digit systems a language may use besides 0–9, by language code.
+DIGITS = {
+    "ar": "٠١٢٣٤٥٦٧٨٩",
+    "zh": "０１２３４５６７８９",
+}
+# A plural message's forms may write these as words ("one comment", "تعليقان").
+SPELLABLE = {"1", "2"}
+
+
+@dataclass(frozen=True)
+class Finding:
+    line: int
+    rule: str
+    text: str
+
+
+def ignored_rules(message: Message) -> tuple[set[str], list[str]]:
+    """The rules a reviewer switched off for this message, and what is wrong with the switches."""
+    rules: set[str] = set()
+    errors = []
+    for comment in message.user_comments:
+        match = IGNORE.match(comment.strip())
+        if match is None:
+            continue
+        named = {rule.strip() for rule in match["rules"].split(",") if rule.strip()}
+        unknown = sorted(named - set(RULES))
+        if unknown:
+            errors.append(f"check-ignore names unknown rule(s) {', '.join(unknown)}; known: {', '.join(RULES)}")
+        if not match["reason"]:
+            errors.append("check-ignore needs a reason after ' -- ', e.g. '# check-ignore: numbers -- why'")
+            continue
+        rules |= named
+    return rules, errors
+
+
+def _sources(message: Message) -> list[str]:
+    return [message.id] if isinstance(message.id, str) else list(message.id)
+
+
+def _strings(message: Message) -> list[str]:
+    return [message.string] if isinstance(message.string, str) else list(message.string)
+
+
+def _short(message: Message) -> str:
+    msgid = _sources(message)[0]
+    text = msgid if len(msgid) <= 60 else msgid[:57] + "..."
+    return f'"{text}"' + (f" [{message.context}]" if message.context else "")
+
+
+def _without_code(text: str) -> str:
+    for pattern in (URL, EMAIL, TAG, PRINTF, BRACES):
+        text = pattern.sub(" ", text)
+    return text
+
+
+def readings(written: str) -> frozenset[str]:
+    """What a written number can mean, as plain digits with "." for a decimal point.
+
+    "5,000" may be five thousand (English, "5 000" in French, "5000") or five point zero
+    (French); "8,5" and "8.5" are eight and a half. A number is kept when one of its readings
+    in the English is one of its readings in the translation.
+    """
+    runs = DIGIT_RUNS.findall(written)
+    found = {".".join(["".join(runs[:-1]), runs[-1]]) if len(runs) > 1 else runs[0]}
+    if all(len(run) == 3 for run in runs[1:]):
+        found.add("".join(runs))
+    return frozenset(found)
+
+
+def numbers(text: str, language: str = "en") -> dict[str, frozenset[str]]:
+    """Every number in running text (links, markup and placeholders aside): as written, with
+    what it can mean. Digits of the language's other systems ("١٢", "１２") count as 0–9."""
+    digits = DIGITS.get(language)
+    if digits:
+        text = text.translate(str.maketrans(digits, "0123456789"))
+    return {match: readings(match) for match in NUMBER.findall(_without_code(text))}
+
+
+def _missing_numbers(english: dict[str, frozenset[str]], translation: dict[str, frozenset[str]]) -> list[str]:
+    meant = set().union(*translation.values())
+    return sorted(written for written, means in english.items() if not means & meant)
+
+
+def _link_kept(link: str, translation: str) -> bool:
+    """A link or address is kept exactly, except an example address (at a domain reserved for
+    examples), whose name a translator should put in the reader's language: "nombre@example.com"."""
+    if link in translation:
+        return True
+    name, _, domain = link.rpartition("@")
+    if name and domain.casefold() in EXAMPLE_DOMAINS:
+        return any(found.casefold().endswith("@" + domain.casefold()) for found in EMAIL.findall(translation))
+    return False
+
+
+def _translated(catalog: Catalog) -> Iterator[Message]:
+    for message in catalog:
+        if message.id and any(_strings(message)):
+            yield message
+
+
+def meaning_findings(catalog: Catalog, glossary: Glossary | None = None) -> list[Finding]:
+    """Numbers, URLs and email addresses kept; glossary terms translated as approved."""
+    language = catalog.locale.language if catalog.locale else "en"
+    findings = []
+    for message in _translated(catalog):
+        skip, errors = ignored_rules(message)
+        findings += [Finding(message.lineno, "check-ignore", error) for error in errors]
+        sources = _sources(message)
+        strings = _strings(message)
+        if "numbers" not in skip:
+            wanted = {written: means for text in sources for written, means in numbers(text).items()}
+            if message.pluralizable:
+                wanted = {written: means for written, means in wanted.items() if not means & SPELLABLE}
+            for index, text in enumerate(strings):
+                if not text:
+                    continue
+                missing = _missing_numbers(wanted, numbers(text, language))
+                if missing:
+                    form = f" (form {index})" if message.pluralizable else ""
+                    shown = ", ".join(missing)
+                    findings.append(
+                        Finding(message.lineno, "numbers", f"{shown} of the English missing{form} in {_short(message)}")
+                    )
+        if "urls" not in skip:
+            wanted_links = {link for text in sources for pattern in (URL, EMAIL) for link in pattern.findall(text)}
+            for text in filter(None, strings):
+                missing_links = sorted(link for link in wanted_links if not _link_kept(link, text))
+                if missing_links:
+                    findings.append(
+                        Finding(
+                            message.lineno,
+                            "urls",
+                            f"{', '.join(missing_links)} must appear unchanged in {_short(message)}",
+                        )
+                    )
+                    break
+        if glossary is not None and "glossary" not in skip:
+            for term in glossary.terms:
+                if not any(term.used_in(_without_code(text)) for text in sources):
+                    continue
+                if not all(term.kept_in(text) for text in strings if text):
+                    approved = " or ".join(f'"{target}"' for target in term.targets)
+                    findings.append(
+                        Finding(
+                            message.lineno,
+                            "glossary",
+                            f'"{term.source}" should be translated {approved} in {_short(message)}',
+                        )
+                    )
+    return findings
+
+
+def placeholder_names(text: str) -> list[str]:
+    return [match.group(0) for match in PRINTF.finditer(text) if match.group(0) != "%%"]
+
+
+def notes_findings(template: Catalog) -> list[tuple[str, int, str]]:
+    """(source file, line, text) for each python-format message whose translator note does not
+    name every placeholder exactly as written (the note is where a translator learns what
+    `%(id)d` will hold)."""
+    findings = []
+    for message in template:
+        if not message.id or not message.python_format:
+            continue
+        note = " ".join(message.auto_comments)
+        wanted = dict.fromkeys(name for text in _sources(message) for name in placeholder_names(text))
+        unnamed = [name for name in wanted if name not in note]
+        if unnamed:
+            filename, line = message.locations[0] if message.locations else ("?", 0)
+            what = "has no translator note" if not note else "has a translator note that does not name"
+            findings.append(
+                (
+                    filename,
+                    line,
+                    f"placeholder note: {_short(message)} {what} {' '.join(unnamed)}"
+                    " (add a '# Translators:' comment saying what each placeholder holds)",
+                )
+            )
+    return findings

@@ -1,0 +1,114 @@
+"""English fixes ship at once: a block whose English changed is shown in English (marked
+lang="en", with a translated notice) inside the translated page; `check` fails only when that
+block is required; `stats` counts it."""
+
+from __future__ import annotations
+
+import copy
+import html as html_module
+from pathlib import Path
+
+import pytest
+import yaml
+
+import app.content
+from app.content import all_articles, article_by_slug
+from app.content.freshness import _outdated_in
+from app.i18n_tools.catalogues import load, merge_template, save
+from app.i18n_tools.checks import check_catalogue
+from tests.conftest import ARTICLE_SLUG, make_test_app
+from tests.i18n_helpers import copy_translations, fallback_texts, rewrite
+from tests.test_translate_cli import cli
+
+ORDINARY = f"{ARTICLE_SLUG}|overview|symptoms"
+REQUIRED = f"{ARTICLE_SLUG}|overview|call-emergency-number"
+CORRECTION = " Corrected sentence added to the English."
+
+
+def _clear_caches() -> None:
+    all_articles.cache_clear()
+    _outdated_in.cache_clear()
+
+
+@pytest.fixture
+def corrected(tmp_path, monkeypatch):
+    """A copy of the article with the English of one ordinary and one required block corrected,
+    and a copy of the catalogues after `flask translate update` (the old translations fuzzy)."""
+    original = article_by_slug(ARTICLE_SLUG)
+    old = {message.context: message.text for message in original.messages()}
+    source_file = Path(app.content.ARTICLES_DIR) / f"{ARTICLE_SLUG}.yaml"
+    source = yaml.safe_load(source_file.read_text(encoding="utf-8"))
+    for section in source["sections"]:
+        for block in section["blocks"]:
+            if f"{ARTICLE_SLUG}|{section['id']}|{block['id']}" in (ORDINARY, REQUIRED):
+                block["text"] = " ".join(str(block["text"]).split()) + CORRECTION
+    content = tmp_path / "articles"
+    content.mkdir()
+    (content / source_file.name).write_text(yaml.safe_dump(source, allow_unicode=True), encoding="utf-8")
+    monkeypatch.setattr(app.content, "ARTICLES_DIR", content)
+    _clear_caches()
+    new = {context: old[context] + CORRECTION for context in (ORDINARY, REQUIRED)}
+
+    translations = copy_translations(tmp_path / "translations")
+    template = load(translations / "messages.pot")
+    for context, text in new.items():
+        entry = copy.deepcopy(template.get(old[context], context=context))
+        template.delete(old[context], context=context)
+        template.add(text, "", locations=entry.locations, auto_comments=entry.auto_comments, context=context)
+    save(template, translations / "messages.pot")
+    template = load(translations / "messages.pot")
+    rewrite(translations / "es" / "LC_MESSAGES" / "messages.po", lambda catalog: merge_template(catalog, template))
+    yield translations, template, new
+    _clear_caches()
+
+
+def test_the_changed_blocks_are_english_inside_the_translated_page(corrected, database_url, tmp_path):
+    translations, _, new = corrected
+    app = make_test_app(database_url, tmp_path, BABEL_TRANSLATION_DIRECTORIES=str(translations))
+    html = app.test_client().get(f"/es/articles/{ARTICLE_SLUG}").get_data(as_text=True)
+    assert '<html lang="es" dir="ltr"' in html
+    assert {html_module.unescape(text) for text in fallback_texts(html)} == set(new.values())
+    # Each one is followed by the notice, in the page's language, inside the English block.
+    notice = '<span class="outdated-notice" lang="es" dir="ltr"> Recently corrected in English'
+    assert html.count(notice) == 2
+    # The rest stays translated.
+    title = load(translations / "es" / "LC_MESSAGES" / "messages.po").get(
+        "Muscle spasms in children", context=f"{ARTICLE_SLUG}|title"
+    )
+    assert f'<h1 id="article-title">{title.string}</h1>' in html
+    assert 'id="translation-status"' in html
+
+
+def test_check_fails_for_the_required_block_and_only_reports_the_other(corrected):
+    translations, template, new = corrected
+    path = translations / "es" / "LC_MESSAGES" / "messages.po"
+    problems = check_catalogue(path, template, shipped=True)
+    failures = [problem.text for problem in problems if not problem.note]
+    notes = [problem.text for problem in problems if problem.note]
+    assert len(failures) == 1 and failures[0].startswith("required block outdated:"), failures
+    assert REQUIRED in failures[0]
+    assert any(text.startswith("block outdated, shown in English:") and ORDINARY in text for text in notes), notes
+
+    # Translating the corrected warning again, in the same change as the English fix, passes.
+    def translate_warning(catalog):
+        message = catalog.get(new[REQUIRED], context=REQUIRED)
+        message.string += " Frase corregida."
+        message.flags.discard("fuzzy")
+
+    rewrite(path, translate_warning)
+    assert [problem for problem in check_catalogue(path, template, shipped=True) if not problem.note] == []
+
+
+def test_stats_counts_outdated_and_required_outdated_blocks(corrected, tmp_path):
+    translations, _, _ = corrected
+    result = cli(tmp_path, translations, "stats")
+    assert result.exit_code == 0, result.output
+    rows = [line.split() for line in result.output.splitlines()]
+    header = rows[0]
+    es = next(row for row in rows if row[:2] == ["es", ARTICLE_SLUG])
+    fr = next(row for row in rows if row[:2] == ["fr", ARTICLE_SLUG])
+    outdated, required = header.index("outdated"), header.index("required-outdated")
+    assert (es[outdated], es[required]) == ("2", "1")
+    # French, not yet updated, still holds the translations of the old English: outdated too.
+    assert (fr[outdated], fr[required]) == ("2", "1")
+    assert es[header.index("english")] == article_by_slug(ARTICLE_SLUG).source_version.isoformat()

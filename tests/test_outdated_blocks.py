@@ -69,7 +69,10 @@ def test_the_changed_blocks_are_english_inside_the_translated_page(corrected, da
     assert '<html lang="es" dir="ltr"' in html
     assert {html_module.unescape(text) for text in fallback_texts(html)} == set(new.values())
     # Each one is followed by the notice, in the page's language, inside the English block.
-    notice = '<span class="outdated-notice" lang="es" dir="ltr"> Recently corrected in English'
+    spanish = load(translations / "es" / "LC_MESSAGES" / "messages.po").get(
+        "Recently corrected in English; the translation will follow."
+    )
+    notice = f'<span class="outdated-notice" lang="es" dir="ltr"> {spanish.string or spanish.id}'
     assert html.count(notice) == 2
     # The rest stays translated.
     title = load(translations / "es" / "LC_MESSAGES" / "messages.po").get(

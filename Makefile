@@ -8,16 +8,24 @@ STAMP := $(VENV)/.installed
 LATEST_VENV ?= .venv-latest
 LOCK := requirements.lock
 EXTRAS := test,postgres,redis
+# The virtual screen reader the browser tests listen with (npm, exact versions from its lock).
+SCREEN_READER := tests/browser/screen-reader
+SCREEN_READER_STAMP := $(SCREEN_READER)/node_modules/.package-lock.json
 UV_VERSION := 0.13.9
 export FLASK_APP := app
 
-.PHONY: run test test-fast test-latest lint lock translations migrate bench clean
+.PHONY: run test test-fast test-latest lint lock translations migrate bench clean screen-reader
 
 $(STAMP): $(LOCK)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --require-hashes --no-deps -r $(LOCK)
 	$(BIN)/pip check
 	touch $(STAMP)
+
+$(SCREEN_READER_STAMP): $(SCREEN_READER)/package.json $(SCREEN_READER)/package-lock.json
+	npm ci --prefix $(SCREEN_READER) --ignore-scripts --no-audit --no-fund
+
+screen-reader: $(SCREEN_READER_STAMP)
 
 translations: $(STAMP)
 	$(BIN)/flask translate compile
@@ -28,7 +36,7 @@ migrate: translations
 run: migrate
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
-test: translations
+test: translations $(SCREEN_READER_STAMP)
 	$(BIN)/ruff check app tests bench tools
 	$(BIN)/pytest -n 2 --dist loadgroup -p no:cacheprovider
 
@@ -64,4 +72,4 @@ bench: translations
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) $(LATEST_VENV) .pytest_cache
+	rm -rf $(VENV) $(LATEST_VENV) .pytest_cache $(SCREEN_READER)/node_modules

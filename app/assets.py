@@ -1,4 +1,4 @@
-"""Static files under content-hashed names, served as immutable for a year."""
+"""Static files under content-hashed names, served as immutable for a year; /favicon.ico."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from functools import cache
 from pathlib import Path
 
 from flask import Blueprint, Flask, Response, abort, request, url_for
+
+from app.caching import public_page
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -43,6 +45,14 @@ def static_file(fingerprinted: str):
     response.headers["Cache-Control"] = IMMUTABLE
     response.set_etag(fingerprinted.rsplit(".", 2)[-2])
     return response.make_conditional(request)
+
+
+# Browsers and crawlers ask for /favicon.ico whatever the page links to: answered here, as a
+# public page like robots.txt, rather than taken for a locale code.
+@bp.get("/favicon.ico")
+@public_page()
+def favicon():
+    return Response((STATIC_DIR / "favicon.ico").read_bytes(), mimetype="image/vnd.microsoft.icon")
 
 
 def init_app(app: Flask) -> None:

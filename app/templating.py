@@ -1,4 +1,4 @@
-"""Template globals: the locale registry and alternate-language URLs."""
+"""Template globals: the locale registry and alternate-language URLs; the gap after a label."""
 
 from __future__ import annotations
 
@@ -49,7 +49,18 @@ def current_x_default_url() -> str:
     return x_default_url("articles.home", {}, external=True)
 
 
+# Full-width colons (Chinese, Japanese) carry their own spacing; a space after one shows as a
+# double gap ("最近审核日期： 2026年").
+_SELF_SPACED_ENDINGS = ("\uff1a", "\ufe30")
+
+
+def label_gap(label: str) -> str:
+    """The space that goes between a translated label ("Last reviewed:") and what follows it."""
+    return "" if str(label).endswith(_SELF_SPACED_ENDINGS) else " "
+
+
 def init_app(app: Flask) -> None:
+    app.jinja_env.filters["label_gap"] = label_gap
     app.jinja_env.globals.update(
         current_locale=current_locale,
         registered_locales=registered_locales,

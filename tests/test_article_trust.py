@@ -116,7 +116,8 @@ def test_every_section_links_to_the_sources_it_relies_on(client, locale):
     listed = {li.attrs["id"]: li for li in root.find("ol", class_="source-list").find_all("li")}
     numbers = {f"source-{source.id}": number for number, source in enumerate(ARTICLE.sources, start=1)}
     for section in ARTICLE.sections:
-        element = root.find("section", aria_labelledby=section.id)
+        heading = root.find("h2", id=section.id)
+        element = next(ancestor for ancestor in heading.ancestors() if ancestor.tag == "section")
         line = element.find("p", class_="section-sources")
         assert line is not None, section.id
         links = line.find_all("a")

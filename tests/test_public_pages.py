@@ -44,6 +44,12 @@ def assert_public(response, path: str) -> None:
     assert re.fullmatch(r'"[0-9a-f]{32}(-br|-gzip)?"', response.headers["ETag"]), path  # strong
 
 
+def test_the_favicon_is_public_and_the_same_for_every_reader(app, client):
+    anonymous = client.get("/favicon.ico")
+    assert_public(anonymous, "/favicon.ico")
+    assert a_reader_with_cookies(app).get("/favicon.ico").data == anonymous.data
+
+
 @pytest.mark.parametrize("path", PUBLIC_PATHS)
 def test_a_public_page_is_the_same_for_every_reader_and_sets_no_cookie(app, path):
     newcomer, regular = app.test_client(), a_reader_with_cookies(app)

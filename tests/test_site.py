@@ -9,6 +9,7 @@ from html.parser import HTMLParser
 import pytest
 
 from tests.conftest import ARTICLE_SLUG, LOCALE_CODES
+from tests.html_tree import Element, parse_html
 
 LANG_AND_DIR = {
     "en": ("en", "ltr"),
@@ -219,3 +220,92 @@ def test_static_files_are_fingerprinted_and_immutable(client):
     assert client.get("/static/css/site.css").status_code == 404
     assert client.get("/static/css/site.0000000000.css").status_code == 404
     assert client.get("/static/../app/config.py").status_code == 404
+
+
+def test_the_favicon_is_linked_fingerprinted_and_answered_at_the_conventional_path(client):
+    html = client.get("/en/").get_data(as_text=True)
+    icon = re.search(r'<link rel="icon" href="(/static/favicon\.[0-9a-f]{10}\.svg)" type="image/svg\+xml">', html)
+    assert icon is not None
+    linked = client.get(icon.group(1))
+    assert linked.status_code == 200 and linked.mimetype == "image/svg+xml"
+    assert linked.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert b"<svg" in linked.data
+    # Asked for by browsers and crawlers whatever the page links to: an icon, not a locale.
+    conventional = client.get("/favicon.ico")
+    assert conventional.status_code == 200 and conventional.mimetype == "image/vnd.microsoft.icon"
+    assert conventional.data[:4] == b"\x00\x00\x01\x00"  # an ICO header
+    assert conventional.headers["Cache-Control"].startswith("public")
+
+
+# What a screen-reader user navigates by ------------------------------------------------------
+
+# Elements that are landmarks wherever they are (header and footer only outside article,
+# section, aside, nav and main: inside those they are not banner/contentinfo).
+SECTIONING = {"article", "section", "aside", "nav", "main"}
+
+
+LANDMARK_ROLES = {"region", "search", "form", "banner", "contentinfo", "complementary", "navigation", "main"}
+
+
+def is_landmark(element: Element) -> bool:
+    if element.tag in ("header", "footer"):
+        return not any(ancestor.tag in SECTIONING for ancestor in element.ancestors())
+    named = bool(element.attrs.get("aria-label") or element.attrs.get("aria-labelledby"))
+    return (
+        element.tag in ("nav", "main", "aside")
+        or (element.tag in ("form", "section") and named)
+        or element.attrs.get("role") in LANDMARK_ROLES
+    )
+
+
+def landmarks_of(root: Element) -> list[Element]:
+    return [element for element in root.iter() if is_landmark(element)]
+
+
+def name_of(root: Element, element: Element) -> str:
+    label = element.attrs.get("aria-label")
+    if label:
+        return label
+    ids = (element.attrs.get("aria-labelledby") or "").split()
+    return " ".join(" ".join(root.find(id=ident).text().split()) for ident in ids if root.find(id=ident))
+
+
+@pytest.mark.parametrize("locale", LOCALE_CODES)
+def test_the_article_has_few_landmarks_and_both_forms_are_named(client, locale):
+    root = parse_html(client.get(f"/{locale}/articles/{ARTICLE_SLUG}").get_data(as_text=True))
+    landmarks = landmarks_of(root)
+    kinds = [element.tag for element in landmarks]
+    assert kinds == ["header", "nav", "main", "nav", "form", "aside", "form", "footer"], kinds
+    # Sections repeat the heading list, so none is a region.
+    assert not [section for section in root.find_all("section") if name_of(root, section)]
+    comment_form = root.find("form", class_="comment-form")
+    subscribe_form = root.find("form", class_="subscribe-form")
+    assert name_of(root, comment_form) == " ".join(root.find(id="comment-form-heading").text().split())
+    assert name_of(root, subscribe_form) == " ".join(root.find(id="newsletter-heading").text().split())
+    assert name_of(root, comment_form) and name_of(root, subscribe_form)
+    assert name_of(root, comment_form) != name_of(root, subscribe_form)
+
+
+@pytest.mark.parametrize("locale", LOCALE_CODES)
+def test_the_subscribe_page_form_is_named_by_its_heading(client, locale):
+    root = parse_html(client.get(f"/{locale}/subscribe").get_data(as_text=True))
+    form = root.find("form", class_="subscribe-form")
+    heading = root.find("h1")
+    assert form.attrs.get("aria-labelledby") == heading.attrs.get("id") and heading.text().strip()
+
+
+@pytest.mark.parametrize(
+    ("locale", "expected"),
+    [
+        ("en", ["Last reviewed: <time", "<strong>Important:</strong> This", ">Emergency: </span>"]),
+        ("fr", ["Dernière révision\u00a0: <time", "<strong>Important\u00a0:</strong> Cet"]),
+        ("ar", ["آخر مراجعة: <time", "<strong>مهم:</strong> "]),
+        # A full-width colon carries its own spacing: no space after it.
+        ("zh-hans", ["最近审核日期：<time", "<strong>重要提示：</strong>本", ">危急：</span>", "资料来源：<a"]),
+    ],
+)
+def test_a_label_is_followed_by_one_gap_in_every_script(client, locale, expected):
+    html = client.get(f"/{locale}/articles/{ARTICLE_SLUG}").get_data(as_text=True)
+    for fragment in expected:
+        assert fragment in html, fragment
+    assert not re.search(r"：\s", html.split("<body", 1)[1])

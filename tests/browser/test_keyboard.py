@@ -1,4 +1,5 @@
-"""Keyboard use in a real browser: skip link first (2.4.1), visible focus (2.4.7, 2.4.11)."""
+"""Keyboard use in a real browser: skip link first (2.4.1), visible focus (2.4.7, 2.4.11), focus
+appearance of fields and buttons (2.4.13)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import pytest
 from playwright.sync_api import Page
 
 from tests.browser.pages import PAGE_KINDS, PageKind, open_page
+from tests.browser.pixels import pixels_changed_by
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -180,3 +182,75 @@ def test_focus_check_catches_a_hidden_indicator(injectable_page: Page, base_url:
     _, states = tab_through(injectable_page)
     unnoticed = [state["name"] for state in states if not focus_indicator_problem(state)]
     assert len(states) > 10 and not unnoticed, unnoticed
+
+
+# Focus Appearance (2.4.13) for fields and buttons ------------------------------------------
+
+FORM_CONTROLS = [
+    "form.comment-form input[name=name]",
+    "form.comment-form textarea[name=comment]",
+    "form.comment-form select[name=language]",
+    "form.comment-form button[type=submit]",
+    "form.subscribe-form input[name=email]",
+    "form.subscribe-form button[type=submit]",
+]
+# Room round a control for its focus ring in the screenshots.
+RING_ROOM = 12
+
+
+def focus_appearance(page: Page, selector: str) -> tuple[int, int]:
+    """Pixels that change by at least 3:1 when the control takes keyboard focus, and the area
+    of a 2 CSS px perimeter of the unfocused control (what 2.4.13 asks the first to reach)."""
+    control = page.locator(selector).first
+    control.scroll_into_view_if_needed()
+    page.evaluate("() => document.activeElement?.blur()")
+    box = control.bounding_box()
+    assert box is not None, selector
+    clip = {
+        "x": box["x"] - RING_ROOM,
+        "y": box["y"] - RING_ROOM,
+        "width": box["width"] + 2 * RING_ROOM,
+        "height": box["height"] + 2 * RING_ROOM,
+    }
+    unfocused = page.screenshot(clip=clip, animations="disabled", caret="hide")
+    control.focus()
+    assert control.evaluate("el => el.matches(':focus-visible')"), f"{selector} shows no keyboard focus"
+    assert control.bounding_box() == box, f"{selector} moved when focused"
+    focused = page.screenshot(clip=clip, animations="disabled", caret="hide")
+    perimeter_area = 4 * (box["width"] + box["height"])
+    return pixels_changed_by(unfocused, focused, 3.0), round(perimeter_area)
+
+
+def emulate_scheme(page: Page, scheme: str) -> None:
+    if scheme == "forced-colors":
+        page.emulate_media(forced_colors="active", color_scheme="dark")
+    else:
+        page.emulate_media(color_scheme=scheme)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark", "forced-colors"])
+@pytest.mark.parametrize("locale", ["en", "ar"])
+def test_fields_and_buttons_meet_focus_appearance(page: Page, base_url: str, locale: str, scheme: str) -> None:
+    emulate_scheme(page, scheme)
+    open_page(page, base_url, ARTICLE, locale)
+    problems = []
+    for selector in FORM_CONTROLS:
+        changed, needed = focus_appearance(page, selector)
+        if changed < needed:
+            problems.append(f"{selector}: {changed} px change by 3:1 on focus, 2.4.13 needs {needed}")
+    assert not problems, "\n".join(problems)
+
+
+def test_focus_appearance_check_catches_a_faint_ring(injectable_page: Page, base_url: str) -> None:
+    """Guards the check above: the old field style (a yellow ring, about 1.35:1 on white, and a
+    thin inner line) and a plain 1 px outline both fall short of 2.4.13."""
+    open_page(injectable_page, base_url, ARTICLE, "en")
+    injectable_page.add_style_tag(
+        content="input:focus-visible { outline: 3px solid #ffdd00 !important;"
+        " box-shadow: inset 0 0 0 1px #0b0c0c !important; }"
+        " .button:focus-visible { outline: 1px solid #0b0c0c !important; box-shadow: none !important;"
+        " background: #00703c !important; color: #fff !important; }"
+    )
+    for selector in ("form.comment-form input[name=name]", "form.comment-form button[type=submit]"):
+        changed, needed = focus_appearance(injectable_page, selector)
+        assert changed < needed, f"{selector}: a faint ring passed ({changed} >= {needed})"

@@ -153,6 +153,20 @@ def test_loader_rejects_a_warning_with_an_unknown_urgency():
         parse_article(minimal(make_unknown))
 
 
+def test_an_urgent_warning_says_how_soon_and_only_it_does():
+    def urgent_without_timeframe(source):
+        source["sections"][0]["blocks"][1]["urgency"] = "urgent"
+
+    with pytest.raises(ValueError, match="timeframe"):
+        parse_article(minimal(urgent_without_timeframe))
+
+    def emergency_with_timeframe(source):
+        source["sections"][0]["blocks"][1]["timeframe"] = "today"
+
+    with pytest.raises(ValueError, match="only an urgent warning has a timeframe"):
+        parse_article(minimal(emergency_with_timeframe))
+
+
 def test_rendered_callouts_carry_their_urgency(client):
     html = client.get(f"/en/articles/{ARTICLE_SLUG}").get_data(as_text=True)
     classes = [f"callout--{urgency}" for urgency in URGENCIES]

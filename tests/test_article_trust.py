@@ -59,9 +59,9 @@ def translated(app: Flask, locale: str, msgid: str) -> str:
 # Warnings -----------------------------------------------------------------------------------
 
 ENGLISH_CALLOUT_HEADINGS = {
-    "emergency": "Emergency: Call your local emergency number now",
-    "urgent": "Urgent: Get urgent medical help",
-    "routine": "Advice: See a doctor",
+    "emergency": {"Emergency: Call your local emergency number now"},
+    "urgent": {"Urgent: Get medical help now", "Urgent: Get medical help today"},
+    "routine": {"Advice: See a doctor"},
 }
 
 
@@ -95,16 +95,18 @@ def test_emergency_callout_comes_first_and_every_callout_has_an_h3_spoken_urgenc
         assert heading.attrs.get("id")
         ids.append(heading.attrs["id"])
         if locale == "en":
-            assert spoken(heading) == ENGLISH_CALLOUT_HEADINGS[urgency_of(callout)]
+            assert spoken(heading) in ENGLISH_CALLOUT_HEADINGS[urgency_of(callout)]
     assert len(ids) == len(set(ids))
     all_ids = [element.attrs["id"] for element in root.iter() if element.attrs.get("id")]
     assert len(all_ids) == len(set(all_ids)), "ids must be unique on the page"
 
 
-def test_callout_wording_differs_by_urgency(client):
-    root = page(client, article_url("en"))
-    labels = {urgency_of(c): spoken(c.find("h3")) for c in root.find_all("div", class_="callout")}
-    assert len(set(labels.values())) == len(URGENCIES)
+@pytest.mark.parametrize("locale", LOCALE_CODES)
+def test_every_callout_has_a_heading_of_its_own(client, locale):
+    """Skimming headings, "get help now" and "get help today" must not sound the same."""
+    root = page(client, article_url(locale))
+    headings = [spoken(c.find("h3")) for c in root.find_all("div", class_="callout")]
+    assert len(headings) == len(set(headings)) >= len(URGENCIES) + 1, headings
 
 
 # Sources ------------------------------------------------------------------------------------

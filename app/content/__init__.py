@@ -15,6 +15,9 @@ ARTICLES_DIR = Path(__file__).resolve().parent / "articles"
 # "urgent" is get medical help today, "routine" is see a doctor. Templates style and order
 # warnings by it, so a warning without a known urgency is an error, not a default.
 URGENCIES = ("emergency", "urgent", "routine")
+# How soon an urgent warning says to get help: its heading says so, so two urgent warnings never
+# sound the same to someone skimming the headings.
+TIMEFRAMES = ("now", "today")
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,7 @@ class Block:
     kind: str  # "paragraph", "list_item" or "warning"
     message: Message
     urgency: str | None = None  # one of URGENCIES for a warning, None for anything else
+    timeframe: str | None = None  # one of TIMEFRAMES for an urgent warning, None for anything else
     # A required block's translation never lags behind its English in a shipped language.
     required: bool = False
 
@@ -96,6 +100,17 @@ def _urgency(context: str, kind: str, raw: dict) -> str | None:
     return urgency
 
 
+def _timeframe(context: str, urgency: str | None, raw: dict) -> str | None:
+    timeframe = raw.get("timeframe")
+    if urgency != "urgent":
+        if timeframe is not None:
+            raise ValueError(f"{context}: only an urgent warning has a timeframe")
+        return None
+    if timeframe not in TIMEFRAMES:
+        raise ValueError(f"{context}: an urgent warning needs a timeframe, one of {', '.join(TIMEFRAMES)}")
+    return timeframe
+
+
 def _block(prefix: str, raw: dict) -> Block:
     context = f"{prefix}|{raw['id']}"
     kind = raw.get("kind", "paragraph")
@@ -111,6 +126,7 @@ def _block(prefix: str, raw: dict) -> Block:
         kind=kind,
         message=_message(context, raw),
         urgency=urgency,
+        timeframe=_timeframe(context, urgency, raw),
         required=required,
     )
 

@@ -40,7 +40,8 @@ def translate_message(message: Message, *, source_locale: bool, outdated: frozen
 class RenderedSection:
     id: str
     heading: RenderedText
-    blocks: list[tuple[str, RenderedText, str | None]]  # (kind, text, urgency of a warning)
+    # (kind, text, urgency of a warning, timeframe of an urgent one)
+    blocks: list[tuple[str, RenderedText, str | None, str | None]]
     source_ids: tuple[str, ...] = ()  # the article sources this section relies on
 
 
@@ -58,7 +59,7 @@ class RenderedArticle:
         texts = [self.title, self.summary, self.author_role, self.author_description]
         for section in self.sections:
             texts.append(section.heading)
-            texts.extend(text for _, text, _ in section.blocks)
+            texts.extend(text for _, text, _, _ in section.blocks)
         return any(text.is_fallback for text in texts)
 
 
@@ -78,7 +79,7 @@ def render_article(article: Article, *, source_locale: bool) -> RenderedArticle:
             RenderedSection(
                 id=section.id,
                 heading=tr(section.heading),
-                blocks=[(block.kind, tr(block.message), block.urgency) for block in section.blocks],
+                blocks=[(block.kind, tr(block.message), block.urgency, block.timeframe) for block in section.blocks],
                 source_ids=section.source_ids,
             )
             for section in article.sections

@@ -64,6 +64,24 @@ def message_key(message: Message) -> tuple[str, str | None]:
     return msgid, message.context
 
 
+def source_texts(message: Message) -> list[str]:
+    """The English of a message: its msgid, or its singular and plural."""
+    return [message.id] if isinstance(message.id, str) else list(message.id)
+
+
+def translated_texts(message: Message) -> list[str]:
+    """Its translation: the msgstr, or every plural form."""
+    return [message.string] if isinstance(message.string, str) else list(message.string)
+
+
+def describe(message: Message) -> str:
+    """How a message is named in a problem report: its English (shortened) and its context."""
+    msgid = message_key(message)[0]
+    short = msgid if len(msgid) <= 60 else msgid[:57] + "..."
+    where = f" [{message.context}]" if message.context else ""
+    return f'"{short}"{where}'
+
+
 def extract_template(root: Path = PROJECT_ROOT) -> Catalog:
     """Every translatable message in the code, templates and articles, as babel.cfg maps them."""
     with BABEL_CFG.open(encoding="utf-8") as handle:

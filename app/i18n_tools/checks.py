@@ -17,7 +17,7 @@ from babel.messages.pofile import PoFileError
 from app.content import all_articles
 from app.content.freshness import State, message_states
 from app.content.review import read_reviews, reviews_path
-from app.i18n_tools.catalogues import PROJECT_ROOT, load, message_key
+from app.i18n_tools.catalogues import PROJECT_ROOT, describe, load, message_key, source_texts, translated_texts
 from app.i18n_tools.glossary import Glossary
 from app.i18n_tools.meaning import meaning_findings, notes_findings
 from app.i18n_tools.patterns import BRACES, PRINTF, TAG
@@ -41,25 +41,10 @@ class Problem:
         return f"{shown}:{self.line}: {'note: ' if self.note else ''}{self.text}"
 
 
-def _strings(message: Message) -> list[str]:
-    return [message.string] if isinstance(message.string, str) else list(message.string)
-
-
-def _sources(message: Message) -> list[str]:
-    return [message.id] if isinstance(message.id, str) else list(message.id)
-
-
-def _describe(message: Message) -> str:
-    msgid = message_key(message)[0]
-    short = msgid if len(msgid) <= 60 else msgid[:57] + "..."
-    where = f" [{message.context}]" if message.context else ""
-    return f'"{short}"{where}'
-
-
 def _translated(catalog: Catalog) -> Iterator[Message]:
     """Messages that carry a translation (fuzzy ones included: they may ship once confirmed)."""
     for message in catalog:
-        if message.id and any(_strings(message)):
+        if message.id and any(translated_texts(message)):
             yield message
 
 
@@ -115,11 +100,11 @@ def check_complete(catalog: Catalog, path: Path) -> list[Problem]:
     for message in catalog:
         if not message.id or message.context in article_contexts:
             continue
-        if not any(_strings(message)):
-            problems.append(Problem(str(path), message.lineno, f"untranslated: {_describe(message)}"))
+        if not any(translated_texts(message)):
+            problems.append(Problem(str(path), message.lineno, f"untranslated: {describe(message)}"))
         elif message.fuzzy:
             problems.append(
-                Problem(str(path), message.lineno, f"fuzzy (check it, then remove the flag): {_describe(message)}")
+                Problem(str(path), message.lineno, f"fuzzy (check it, then remove the flag): {describe(message)}")
             )
     return problems
 
@@ -168,9 +153,9 @@ def check_placeholders(catalog: Catalog, path: Path) -> list[Problem]:
     for message in _translated(catalog):
         printf = message.python_format
         source = Counter[str]()
-        for text in _sources(message):
+        for text in source_texts(message):
             source |= placeholders(text, printf=printf)
-        strings = _strings(message)
+        strings = translated_texts(message)
         for index, text in enumerate(strings):
             if not text:
                 continue
@@ -189,7 +174,7 @@ def check_placeholders(catalog: Catalog, path: Path) -> list[Problem]:
                     if part
                 )
                 problems.append(
-                    Problem(str(path), message.lineno, f"placeholders differ{form}: {detail} in {_describe(message)}")
+                    Problem(str(path), message.lineno, f"placeholders differ{form}: {detail} in {describe(message)}")
                 )
     return problems
 
@@ -202,15 +187,15 @@ def check_markup(catalog: Catalog, path: Path) -> list[Problem]:
     """Inline markup (emphasis, links) is kept exactly as in the English."""
     problems = []
     for message in _translated(catalog):
-        source = tags(_sources(message)[-1])
-        for text in _strings(message):
+        source = tags(source_texts(message)[-1])
+        for text in translated_texts(message):
             if text and tags(text) != source:
                 expected = " ".join(sorted(source.elements())) or "no tags"
                 problems.append(
                     Problem(
                         str(path),
                         message.lineno,
-                        f"markup differs from the English (expected {expected}): {_describe(message)}",
+                        f"markup differs from the English (expected {expected}): {describe(message)}",
                     )
                 )
                 break
@@ -234,7 +219,7 @@ def check_plural_messages(catalog: Catalog, path: Path) -> list[Problem]:
     expected = catalog.num_plurals
     for message in _translated(catalog):
         if message.pluralizable:
-            strings = _strings(message)
+            strings = translated_texts(message)
             padded = strings + [""] * (expected - len(strings))
             empty = [str(index) for index, text in enumerate(padded) if not text]
             if empty:
@@ -242,8 +227,7 @@ def check_plural_messages(catalog: Catalog, path: Path) -> list[Problem]:
                     Problem(
                         str(path),
                         message.lineno,
-                        f"plural forms missing: form {', '.join(empty)} of {expected} is empty in "
-                        + _describe(message),
+                        f"plural forms missing: form {', '.join(empty)} of {expected} is empty in " + describe(message),
                     )
                 )
     return problems
@@ -261,7 +245,7 @@ def check_up_to_date(catalog: Catalog, path: Path, template: Catalog) -> list[Pr
                 Problem(
                     str(path),
                     1,
-                    f"out of date: {_describe(message)} from {filename}:{lineno} is not in the catalogue ({REFRESH})",
+                    f"out of date: {describe(message)} from {filename}:{lineno} is not in the catalogue ({REFRESH})",
                 )
             )
     for key, message in have.items():
@@ -270,7 +254,7 @@ def check_up_to_date(catalog: Catalog, path: Path, template: Catalog) -> list[Pr
                 Problem(
                     str(path),
                     message.lineno,
-                    f"out of date: {_describe(message)} is no longer in the source ({REFRESH})",
+                    f"out of date: {describe(message)} is no longer in the source ({REFRESH})",
                 )
             )
     return problems

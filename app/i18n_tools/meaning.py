@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from babel.messages.catalog import Catalog, Message
 
+from app.i18n_tools.catalogues import describe, source_texts, translated_texts
 from app.i18n_tools.glossary import Glossary
 from app.i18n_tools.patterns import BRACES, PRINTF, TAG
 
@@ -61,20 +62,6 @@ def ignored_rules(message: Message) -> tuple[set[str], list[str]]:
     return rules, errors
 
 
-def _sources(message: Message) -> list[str]:
-    return [message.id] if isinstance(message.id, str) else list(message.id)
-
-
-def _strings(message: Message) -> list[str]:
-    return [message.string] if isinstance(message.string, str) else list(message.string)
-
-
-def _short(message: Message) -> str:
-    msgid = _sources(message)[0]
-    text = msgid if len(msgid) <= 60 else msgid[:57] + "..."
-    return f'"{text}"' + (f" [{message.context}]" if message.context else "")
-
-
 def _without_code(text: str) -> str:
     for pattern in (URL, EMAIL, TAG, PRINTF, BRACES):
         text = pattern.sub(" ", text)
@@ -122,7 +109,7 @@ def _link_kept(link: str, translation: str) -> bool:
 
 def _translated(catalog: Catalog) -> Iterator[Message]:
     for message in catalog:
-        if message.id and any(_strings(message)):
+        if message.id and any(translated_texts(message)):
             yield message
 
 
@@ -133,8 +120,8 @@ def meaning_findings(catalog: Catalog, glossary: Glossary | None = None) -> list
     for message in _translated(catalog):
         skip, errors = ignored_rules(message)
         findings += [Finding(message.lineno, "check-ignore", error) for error in errors]
-        sources = _sources(message)
-        strings = _strings(message)
+        sources = source_texts(message)
+        strings = translated_texts(message)
         if "numbers" not in skip:
             wanted = {written: means for text in sources for written, means in numbers(text).items()}
             if message.pluralizable:
@@ -147,7 +134,9 @@ def meaning_findings(catalog: Catalog, glossary: Glossary | None = None) -> list
                     form = f" (form {index})" if message.pluralizable else ""
                     shown = ", ".join(missing)
                     findings.append(
-                        Finding(message.lineno, "numbers", f"{shown} of the English missing{form} in {_short(message)}")
+                        Finding(
+                            message.lineno, "numbers", f"{shown} of the English missing{form} in {describe(message)}"
+                        )
                     )
         if "urls" not in skip:
             wanted_links = {link for text in sources for pattern in (URL, EMAIL) for link in pattern.findall(text)}
@@ -158,7 +147,7 @@ def meaning_findings(catalog: Catalog, glossary: Glossary | None = None) -> list
                         Finding(
                             message.lineno,
                             "urls",
-                            f"{', '.join(missing_links)} must appear unchanged in {_short(message)}",
+                            f"{', '.join(missing_links)} must appear unchanged in {describe(message)}",
                         )
                     )
                     break
@@ -172,7 +161,7 @@ def meaning_findings(catalog: Catalog, glossary: Glossary | None = None) -> list
                         Finding(
                             message.lineno,
                             "glossary",
-                            f'"{term.source}" should be translated {approved} in {_short(message)}',
+                            f'"{term.source}" should be translated {approved} in {describe(message)}',
                         )
                     )
     return findings
@@ -191,7 +180,7 @@ def notes_findings(template: Catalog) -> list[tuple[str, int, str]]:
         if not message.id or not message.python_format:
             continue
         note = " ".join(message.auto_comments)
-        wanted = dict.fromkeys(name for text in _sources(message) for name in placeholder_names(text))
+        wanted = dict.fromkeys(name for text in source_texts(message) for name in placeholder_names(text))
         unnamed = [name for name in wanted if name not in note]
         if unnamed:
             filename, line = message.locations[0] if message.locations else ("?", 0)
@@ -200,7 +189,7 @@ def notes_findings(template: Catalog) -> list[tuple[str, int, str]]:
                 (
                     filename,
                     line,
-                    f"placeholder note: {_short(message)} {what} {' '.join(unnamed)}"
+                    f"placeholder note: {describe(message)} {what} {' '.join(unnamed)}"
                     " (add a '# Translators:' comment saying what each placeholder holds)",
                 )
             )

@@ -141,8 +141,7 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     """One migrated app for the whole browser session (read-mostly pages)."""
     tmp_path = tmp_path_factory.mktemp("live")
     with throwaway_database(tmp_path, "live") as url:
-        # A browser submits a form faster than a person: no minimum form-filling time here.
-        application = make_test_app(url, tmp_path, COMMENT_MIN_SECONDS=0)
+        application = make_test_app(url, tmp_path)
         yield application
         with application.app_context():
             db.engine.dispose()

@@ -17,11 +17,6 @@ EMAIL, PASSWORD = "mod@example.org", "correct horse battery staple"
 
 
 @pytest.fixture
-def app_config():
-    return {"COMMENT_MIN_SECONDS": 0}
-
-
-@pytest.fixture
 def moderator(app, runner):
     result = runner.invoke(args=["moderators", "add", EMAIL, "--password-stdin"], input=PASSWORD + "\n")
     assert result.exit_code == 0, result.output
@@ -150,7 +145,6 @@ class TestLoginThrottling:
     @pytest.fixture
     def app_config(self):
         return {
-            "COMMENT_MIN_SECONDS": 0,
             "RATELIMIT_ENABLED": True,
             "MODERATION_LOGIN_LIMIT": "3/minute",
             "MODERATION_LOGIN_ACCOUNT_LIMIT": "3/minute",

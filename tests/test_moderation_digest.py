@@ -44,7 +44,7 @@ PLAIN_BODY = "My son has cramps at night, thank you for this article"
 
 @pytest.fixture
 def app_config(mailbox) -> dict[str, object]:
-    return {**smtp_config(mailbox.port), "COMMENT_MIN_SECONDS": 0}
+    return {**smtp_config(mailbox.port)}
 
 
 def add_moderator(runner, email: str, *notify_args: str) -> None:
@@ -254,7 +254,7 @@ class TestSmtpDown:
     @pytest.fixture
     def app_config(self, mailbox) -> dict[str, object]:
         # Nothing listens on this port: the mail server is down.
-        return {**smtp_config(mailbox.port), "MAIL_PORT": free_port(), "COMMENT_MIN_SECONDS": 0}
+        return {**smtp_config(mailbox.port), "MAIL_PORT": free_port()}
 
     def test_an_outage_delays_the_digest_without_losing_it(self, app, runner, mailbox):
         add_moderator(runner, ALICE)

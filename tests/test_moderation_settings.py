@@ -19,11 +19,6 @@ from tests.test_moderation import EMAIL, login
 
 
 @pytest.fixture
-def app_config():
-    return {"COMMENT_MIN_SECONDS": 0}
-
-
-@pytest.fixture
 def moderator(app, runner):
     result = runner.invoke(
         args=["moderators", "add", EMAIL, "--password-stdin"], input="correct horse battery staple\n"

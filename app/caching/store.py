@@ -50,10 +50,8 @@ class Variant:
 class StoredPage:
     version: Hashable
     status: int
-    headers: tuple[tuple[str, str], ...]
-    bodies: dict[str, bytes] = field(repr=False)
-    etag: str = ""
-    variants: dict[str, Variant] = field(default_factory=dict, repr=False)
+    status_line: str  # e.g. "200 OK", as WSGI's start_response takes it
+    variants: dict[str, Variant] = field(repr=False)  # by encoding: identity, br, gzip
 
     @classmethod
     def from_response(cls, response: Response, version: Hashable, vary: Iterable[str]) -> StoredPage:
@@ -63,11 +61,8 @@ class StoredPage:
         headers.append(("Vary", ", ".join(["Accept-Encoding", *vary])))
         etag = hashlib.sha256(body).hexdigest()[:32]
         variants = {encoding: _variant(tuple(headers), etag, encoding, bodies[encoding]) for encoding in bodies}
-        return cls(version, response.status_code, tuple(headers), bodies, etag, variants)
-
-    @property
-    def status_line(self) -> str:
-        return f"{self.status} {HTTP_STATUS_CODES.get(self.status, '').upper()}".rstrip()
+        status_line = f"{response.status_code} {HTTP_STATUS_CODES.get(response.status_code, '').upper()}".rstrip()
+        return cls(version, response.status_code, status_line, variants)
 
     def variant_for(self, accept_encoding: str | None) -> Variant:
         return self.variants[encoding_for(accept_encoding)]

@@ -278,18 +278,6 @@ def after_response(response: Response, work: Callable[[], list[int]]) -> Respons
 
 def deliver_after_response(response: Response, mail_ids: list[int]) -> Response:
     """Send these mails once the reader has their answer: a slow or absent SMTP server never
-    delays a page, and the page looks and takes the same whether or not a mail was sent."""
-    if not mail_ids:
-        return response
-    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
-
-    def send_now() -> None:
-        with app.app_context():
-            try:
-                deliver(mail_ids)
-            except Exception:  # the mail stays queued for the next drain; log without addresses
-                logger.exception("Sending queued mails %s failed", mail_ids)
-                db.session.rollback()
-
-    response.call_on_close(send_now)
-    return response
+    delays a page, and the page looks and takes the same whether or not a mail was sent. A mail
+    whose sending fails stays queued for the next drain."""
+    return after_response(response, lambda: mail_ids) if mail_ids else response

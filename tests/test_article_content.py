@@ -174,3 +174,52 @@ def test_rendered_callouts_carry_their_urgency(client):
     assert found == classes
     first = min(html.index(name) for name in classes)
     assert html.index("callout--emergency") == first
+
+
+def with_items(source):
+    source["sections"][0]["blocks"][1]["items"] = [
+        {"id": "long-seizure", "text": "a seizure lasts more than 5 minutes", "note": "A point."},
+        {"id": "breathing", "text": "your child struggles to breathe"},
+    ]
+
+
+def test_a_warnings_items_are_required_messages_of_their_own():
+    article = parse_article(minimal(with_items))
+    call = article.sections[0].blocks[1]
+    assert [item.context for item in call.items] == ["example|overview|call|long-seizure", "example|overview|call|breathing"]
+    assert article.required_contexts() == {
+        "example|overview|call",
+        "example|overview|call|long-seizure",
+        "example|overview|call|breathing",
+    }
+    assert [message.context for message in article.messages()][-2:] == [item.context for item in call.items]
+
+
+def test_only_a_warning_has_items_and_their_ids_are_unique():
+    def paragraph_items(source):
+        source["sections"][0]["blocks"][0]["items"] = [{"id": "a", "text": "A."}]
+
+    with pytest.raises(ValueError, match="only a warning has items"):
+        parse_article(minimal(paragraph_items))
+
+    def same_ids(source):
+        with_items(source)
+        source["sections"][0]["blocks"][1]["items"][1]["id"] = "long-seizure"
+
+    with pytest.raises(ValueError, match="two items share an id"):
+        parse_article(minimal(same_ids))
+
+
+def test_only_the_first_section_may_be_the_at_a_glance_box():
+    def second_at_a_glance(source):
+        second = copy.deepcopy(source["sections"][0])
+        second["id"] = "later"
+        second["at_a_glance"] = True
+        source["sections"].append(second)
+
+    with pytest.raises(ValueError, match="only the first section"):
+        parse_article(minimal(second_at_a_glance))
+    first = parse_article(minimal(lambda source: source["sections"][0].update(at_a_glance=True)))
+    assert first.sections[0].at_a_glance
+    with pytest.raises(ValueError, match="true or false"):
+        parse_article(minimal(lambda source: source["sections"][0].update(at_a_glance="yes")))

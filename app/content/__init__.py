@@ -38,6 +38,9 @@ class Block:
     timeframe: str | None = None  # one of TIMEFRAMES for an urgent warning, None for anything else
     # A required block's translation never lags behind its English in a shipped language.
     required: bool = False
+    # A warning's points, shown as a short list under its lead sentence (one message each, so a
+    # frightened parent scans a list rather than a paragraph). Required like the warning itself.
+    items: tuple[Message, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,9 @@ class Section:
     heading: Message
     blocks: tuple[Block, ...]
     source_ids: tuple[str, ...] = ()
+    # The article's "at a glance" box of when to get help now: drawn at the top of the page,
+    # first in Contents. At most one per article, and it must be the first section.
+    at_a_glance: bool = False
 
 
 @dataclass(frozen=True)
@@ -74,14 +80,20 @@ class Article:
 
     def required_contexts(self) -> frozenset[str]:
         return frozenset(
-            block.message.context for section in self.sections for block in section.blocks if block.required
+            message.context
+            for section in self.sections
+            for block in section.blocks
+            if block.required
+            for message in (block.message, *block.items)
         )
 
     def messages(self) -> list[Message]:
         found = [self.title, self.summary, self.author_role, self.author_description]
         for section in self.sections:
             found.append(section.heading)
-            found.extend(block.message for block in section.blocks)
+            for block in section.blocks:
+                found.append(block.message)
+                found.extend(block.items)
         return found
 
 
@@ -128,7 +140,18 @@ def _block(prefix: str, raw: dict) -> Block:
         urgency=urgency,
         timeframe=_timeframe(context, urgency, raw),
         required=required,
+        items=_items(context, kind, raw),
     )
+
+
+def _items(context: str, kind: str, raw: dict) -> tuple[Message, ...]:
+    items = raw.get("items") or ()
+    if items and kind != "warning":
+        raise ValueError(f"{context}: only a warning has items, this block is a {kind}")
+    ids = [item["id"] for item in items]
+    if len(set(ids)) != len(ids):
+        raise ValueError(f"{context}: two items share an id")
+    return tuple(_message(f"{context}|{item['id']}", item) for item in items)
 
 
 def _source(raw: dict) -> Source:
@@ -151,11 +174,15 @@ def _section(slug: str, raw: dict, known_sources: set[str]) -> Section:
     unknown = [source_id for source_id in source_ids if source_id not in known_sources]
     if unknown:
         raise ValueError(f"{prefix}: cites unknown source id(s) {', '.join(unknown)}")
+    at_a_glance = raw.get("at_a_glance", False)
+    if not isinstance(at_a_glance, bool):
+        raise ValueError(f"{prefix}: at_a_glance is true or false, not {at_a_glance!r}")
     return Section(
         id=raw["id"],
         heading=_message(f"{prefix}|heading", raw["heading"]),
         blocks=tuple(_block(prefix, block) for block in raw["blocks"]),
         source_ids=source_ids,
+        at_a_glance=at_a_glance,
     )
 
 
@@ -165,6 +192,9 @@ def parse_article(source: dict) -> Article:
     known = {item.id for item in sources}
     if len(known) != len(sources):
         raise ValueError(f"{slug}: two sources share an id")
+    sections = tuple(_section(slug, raw, known) for raw in source["sections"])
+    if any(section.at_a_glance for section in sections[1:]):
+        raise ValueError(f"{slug}: only the first section may be the at-a-glance box (at_a_glance: true)")
     return Article(
         slug=slug,
         source_version=source["source_version"],
@@ -173,7 +203,7 @@ def parse_article(source: dict) -> Article:
         summary=_message(f"{slug}|summary", source["summary"]),
         author_role=_message(f"{slug}|author|role", source["author"]["role"]),
         author_description=_message(f"{slug}|author|description", source["author"]["description"]),
-        sections=tuple(_section(slug, raw, known) for raw in source["sections"]),
+        sections=sections,
         sources=sources,
     )
 

@@ -37,12 +37,21 @@ def translate_message(message: Message, *, source_locale: bool, outdated: frozen
 
 
 @dataclass(frozen=True)
+class RenderedBlock:
+    kind: str
+    text: RenderedText
+    urgency: str | None = None  # of a warning
+    timeframe: str | None = None  # of an urgent warning
+    items: tuple[RenderedText, ...] = ()  # a warning's points, shown as a list
+
+
+@dataclass(frozen=True)
 class RenderedSection:
     id: str
     heading: RenderedText
-    # (kind, text, urgency of a warning, timeframe of an urgent one)
-    blocks: list[tuple[str, RenderedText, str | None, str | None]]
+    blocks: list[RenderedBlock]
     source_ids: tuple[str, ...] = ()  # the article sources this section relies on
+    at_a_glance: bool = False
 
 
 @dataclass(frozen=True)
@@ -59,7 +68,9 @@ class RenderedArticle:
         texts = [self.title, self.summary, self.author_role, self.author_description]
         for section in self.sections:
             texts.append(section.heading)
-            texts.extend(text for _, text, _, _ in section.blocks)
+            for block in section.blocks:
+                texts.append(block.text)
+                texts.extend(block.items)
         return any(text.is_fallback for text in texts)
 
 
@@ -79,8 +90,18 @@ def render_article(article: Article, *, source_locale: bool) -> RenderedArticle:
             RenderedSection(
                 id=section.id,
                 heading=tr(section.heading),
-                blocks=[(block.kind, tr(block.message), block.urgency, block.timeframe) for block in section.blocks],
+                blocks=[
+                    RenderedBlock(
+                        kind=block.kind,
+                        text=tr(block.message),
+                        urgency=block.urgency,
+                        timeframe=block.timeframe,
+                        items=tuple(tr(item) for item in block.items),
+                    )
+                    for block in section.blocks
+                ],
                 source_ids=section.source_ids,
+                at_a_glance=section.at_a_glance,
             )
             for section in article.sections
         ],

@@ -186,7 +186,10 @@ def with_items(source):
 def test_a_warnings_items_are_required_messages_of_their_own():
     article = parse_article(minimal(with_items))
     call = article.sections[0].blocks[1]
-    assert [item.context for item in call.items] == ["example|overview|call|long-seizure", "example|overview|call|breathing"]
+    assert [item.context for item in call.items] == [
+        "example|overview|call|long-seizure",
+        "example|overview|call|breathing",
+    ]
     assert article.required_contexts() == {
         "example|overview|call",
         "example|overview|call|long-seizure",

@@ -175,8 +175,10 @@ def test_translation_without_a_review_record_says_so_and_links_to_the_english(cl
     (link,) = notice.find_all("a")
     assert link.attrs["href"] == article_url("en") and link.attrs["hreflang"] == "en"
     assert "lang" not in link.attrs  # the link's words are in the page's language
-    header = root.find("header", class_="article__header")
-    assert notice in list(header.iter()), "the notice belongs near the top, in the article header"
+    # Near the top: in the article's header block (after the title and the at-a-glance box),
+    # before the Contents.
+    intro = root.find("div", class_="article__header")
+    assert notice in list(intro.iter()), "the notice belongs near the top, in the article header"
     home = client.get(f"/{locale}/").get_data(as_text=True)
     assert translated(app, locale, UNREVIEWED_HOME_LINE) in home
 

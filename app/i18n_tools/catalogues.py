@@ -13,17 +13,16 @@ from babel import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
-from babel.messages.pofile import read_po, write_po
 from flask import current_app
 
 from app.i18n import SiteLocale
+from app.i18n_tools import pofile
 from app.i18n_tools.plurals import formula_for
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
 BABEL_CFG = PROJECT_ROOT / "babel.cfg"
 PROJECT_NAME = "Child Health Guide"
 KEYWORDS = {**DEFAULT_KEYWORDS, "lazy_gettext": None, "_l": None, "lazy_ngettext": (1, 2)}
-WIDTH = 76
 
 
 def translations_dir() -> Path:
@@ -48,14 +47,13 @@ def catalogue_paths(directory: Path) -> Iterator[tuple[str, Path]]:
 
 
 def load(path: Path, *, strict: bool = False) -> Catalog:
-    with path.open("rb") as handle:
-        return read_po(handle, abort_invalid=strict)
+    """A catalogue with the previous English of its fuzzy messages (see pofile.py)."""
+    return pofile.load(path, strict=strict)
 
 
 def save(catalog: Catalog, path: Path, *, sort_by_file: bool = False) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("wb") as handle:
-        write_po(handle, catalog, width=WIDTH, include_previous=True, sort_by_file=sort_by_file)
+    """Write it as GNU gettext (msgmerge) and Weblate write PO files (see pofile.py)."""
+    pofile.write(catalog, path, sort_by_file=sort_by_file)
 
 
 def message_key(message: Message) -> tuple[str, str | None]:
@@ -104,19 +102,28 @@ def merge_template(catalog: Catalog, template: Catalog) -> None:
     """Bring a catalogue up to date with the template, keeping every translation.
 
     Unchanged messages keep their translation. A message whose English changed gets the
-    old translation marked fuzzy (with the old English as `#| msgid` for the translator):
-    article blocks are matched by their msgctxt, UI strings by similarity to a string that
-    disappeared. New messages start empty: Babel's own fuzzy matching would also guess
-    translations for new strings from unrelated existing ones.
+    old translation marked fuzzy, with the old English as `#| msgctxt` / `#| msgid` for the
+    translator (Poedit and Weblate show the difference): article blocks are matched by their
+    msgctxt, UI strings by similarity to a string that disappeared. New messages start empty:
+    Babel's own fuzzy matching would also guess translations for new strings from unrelated
+    existing ones. As in msgmerge, a message that stays fuzzy keeps its previous English (the
+    English its translation was made from, even after a second change), and one a translator
+    confirmed has none.
     """
+    earlier = {message_key(message): _previous(message) for message in catalog if message.id and message.fuzzy}
     # Babel puts the template's own Message objects into the catalogue for new messages, and
     # the loop below gives them a translation: without a copy, one language's translation
     # would leak through the shared template into the next catalogue merged with it.
     catalog.update(copy.deepcopy(template), no_fuzzy_matching=True, update_header_comment=False)
     gone = dict(catalog.obsolete)
     for message in catalog:
-        if not message.id or _has_translation(message):
+        if not message.id:
             continue
+        if _has_translation(message):
+            previous = earlier.get(message_key(message)) if message.fuzzy else None
+            pofile.set_previous(message, *(previous or (None, None)))
+            continue
+        pofile.set_previous(message, None, None)
         key = _changed_source(message, gone)
         if key is None:
             continue
@@ -124,7 +131,17 @@ def merge_template(catalog: Catalog, template: Catalog) -> None:
         del catalog.obsolete[key]
         message.string = old.string
         message.flags.add("fuzzy")
-        message.previous_id = [old.id] if isinstance(old.id, str) else list(old.id)
+        pofile.set_previous(message, *(_previous(old) if old.fuzzy and old.previous_id else _english(old)))
+
+
+def _english(message: Message) -> tuple[list[str], str | None]:
+    return source_texts(message), message.context
+
+
+def _previous(message: Message) -> tuple[list[str], str | None] | None:
+    if not message.previous_id:
+        return None
+    return list(message.previous_id), pofile.previous_context(message)
 
 
 def _has_translation(message: Message) -> bool:

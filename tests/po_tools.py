@@ -23,10 +23,11 @@ def gettext_tool(name: str) -> str:
     return path
 
 
-def msgfmt_errors(path: Path) -> str:
-    """What `msgfmt -c` says about a catalogue, empty when it accepts it (warnings included)."""
+def msgfmt_errors(path: Path, *, check: bool = True) -> str:
+    """What `msgfmt -c` (or plain msgfmt) says about a catalogue: empty when it accepts it."""
+    options = ["-c"] if check else []
     result = subprocess.run(
-        [gettext_tool("msgfmt"), "-c", "-o", os.devnull, str(path)], capture_output=True, text=True, check=False
+        [gettext_tool("msgfmt"), *options, "-o", os.devnull, str(path)], capture_output=True, text=True, check=False
     )
     return result.stderr if result.returncode else ""
 

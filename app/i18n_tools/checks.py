@@ -56,7 +56,7 @@ def _syntax_errors(path: Path) -> list[Problem]:
     except UnicodeDecodeError as error:
         line = path.read_bytes()[: error.start].count(b"\n") + 1
         return [Problem(str(path), line, f"compile error: not UTF-8: {error.reason}")]
-    return [Problem(str(path), line, f"po syntax: {detail}") for line, detail in syntax_errors(text)]
+    return [Problem(str(path), line, f"compile error: not valid PO: {detail}") for line, detail in syntax_errors(text)]
 
 
 def _strings(texts: Iterable[str]) -> list[str]:

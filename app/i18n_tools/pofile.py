@@ -27,6 +27,7 @@ import re
 import textwrap
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from unicodedata import east_asian_width
 
 from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import read_po
@@ -41,8 +42,10 @@ UNESCAPES = {value: key for key, value in ESCAPES.items()}
 STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
 ESCAPE = re.compile(r"\\(?:([abfnrtv\\\"])|([0-7]{1,3})|x([0-9a-fA-F]+))")
 # A python-format directive, as gettext's format-python.c reads one.
-PYTHON_DIRECTIVE = re.compile(r"%(?:\([^)]*\))?[-+ #0]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?[diouxXeEfFgGcrsa%]")
+PYTHON_DIRECTIVE = re.compile(r"%(?:\([^)]*\))?[-+ #0]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?[diouxXeEfFgGcrs%]")
 HEADER_LINE = re.compile(r'^(msgid|msgstr|msgctxt|msgid_plural|msgstr\[\d+\])?\s*("(?:[^"\\]|\\.)*")$')
+# Unicode's line-break class IS (infix separators).
+INFIX_SEPARATORS = frozenset(".,:;\u037e\u0589\u060c\u060d\u07f8\u2044\ufe10\ufe13\ufe14")
 PREVIOUS_LINE = re.compile(r'^#\|\s*(?:(msgctxt|msgid|msgid_plural)\s+)?("(?:[^"\\]|\\.)*")\s*$')
 
 _PREVIOUS_CONTEXT = "_previous_context"
@@ -168,13 +171,27 @@ def load(path: Path, *, strict: bool = False) -> Catalog:
 
 
 def _breaks(text: str) -> set[int]:
-    """Indexes before which Unicode's line-breaking rules (UAX #14) allow a break."""
+    """Indexes before which Unicode's line-breaking rules (UAX #14) allow a break, as libunistring
+    (and so GNU gettext) applies them, which differs from the standard in two places: a break
+    between a full stop, comma, colon or semicolon and a letter ("e.g.|x", "www.|nhs"; rule LB29),
+    and after a closing parenthesis and spaces before a non-starter ("(EEG) |："; rule LB16)."""
     found, index = set(), 0
     for unit in line_break_units(text):
         index += len(unit)
         found.add(index)
     found.discard(len(text))
+    for index in range(1, len(text)):
+        before, after = text[index - 1], text[index]
+        letter_after_separator = before in INFIX_SEPARATORS and after.isalpha() and east_asian_width(after) not in "WF"
+        spaced_non_starter = before == " " and text[:index].rstrip(" ").endswith((")", "]")) and _non_starter(after)
+        if letter_after_separator or spaced_non_starter:
+            found.add(index)
     return found
+
+
+def _non_starter(char: str) -> bool:
+    """Whether UAX #14 forbids a break before the character after ") " but not after "a "."""
+    return line_break_units(f"a) {char}a")[0] != "a) " and line_break_units(f"a {char}a")[0] == "a "
 
 
 def _width_linebreaks(
@@ -207,12 +224,31 @@ def _portions(text: str) -> list[tuple[int, str]]:
     return parts
 
 
+def _python_directives(text: str) -> Iterator[tuple[int, int]]:
+    """The spans of python-format directives, as gettext's parser finds them: it stops at the
+    first invalid one (a "%" not followed by a conversion, or a named directive after an unnamed
+    one or the reverse), marking none after it."""
+    named: bool | None = None
+    index = text.find("%")
+    while index != -1:
+        match = PYTHON_DIRECTIVE.match(text, index)
+        if match is None:
+            return
+        if not match.group().endswith("%"):  # "%%" (also "% %") is neither named nor unnamed
+            this = match.group().startswith("%(")
+            if named is not None and this != named:
+                return
+            named = this
+        yield match.start(), match.end()
+        index = text.find("%", match.end())
+
+
 def string_lines(name: str, text: str, *, prefix: str = "", python_format: bool = False) -> list[str]:
     """A keyword and its string as GNU gettext's wrap() lays them out, one list item per line."""
     inside = [False] * len(text)
     if python_format:
-        for match in PYTHON_DIRECTIVE.finditer(text):
-            for index in range(match.start() + 1, match.end()):
+        for start, end in _python_directives(text):
+            for index in range(start + 1, end):
                 inside[index] = True
     lines: list[str] = []
     first = True

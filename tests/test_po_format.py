@@ -200,4 +200,5 @@ def test_check_through_the_cli_names_file_and_line_of_a_broken_string(tmp_path):
     path.write_text("\n".join(lines), encoding="utf-8")
     result = cli(tmp_path, translations, "check")
     assert result.exit_code == 1
-    assert f"fr/LC_MESSAGES/messages.po:{number}: compile error: not valid PO: msgstr: end of line within a string" in result.output
+    expected = f"fr/LC_MESSAGES/messages.po:{number}: compile error: not valid PO: msgstr: end of line within a string"
+    assert expected in result.output

@@ -202,3 +202,32 @@ def test_check_through_the_cli_names_file_and_line_of_a_broken_string(tmp_path):
     assert result.exit_code == 1
     expected = f"fr/LC_MESSAGES/messages.po:{number}: compile error: not valid PO: msgstr: end of line within a string"
     assert expected in result.output
+
+
+PLACEHOLDERS = ("FIRST AUTHOR", "EMAIL@ADDRESS", "YEAR-MO-DA", "FULL NAME", "ORGANIZATION", "VERSION", "LL@li.org")
+
+
+def test_the_template_header_has_no_placeholders(tmp_path):
+    directory = tmp_path / "translations"
+    result = cli(tmp_path, directory, "extract")
+    assert result.exit_code == 0, result.output
+    pot = directory / "messages.pot"
+    header = pot.read_text(encoding="utf-8").split("\n\n", 1)[0]
+    assert [placeholder for placeholder in PLACEHOLDERS if placeholder in header] == []
+    assert '"Project-Id-Version: Child Health Guide\\n"' in header
+    assert "POT-Creation-Date: 20" in header
+    assert msgfmt_errors(pot) == "" and msgcat(pot) == pot.read_bytes()
+    for path in SEED:
+        seed_header = path.read_text(encoding="utf-8").split("\n\n", 1)[0]
+        assert [placeholder for placeholder in PLACEHOLDERS if placeholder in seed_header] == [], path
+
+
+def test_a_new_catalogue_has_no_author_placeholder_in_its_comment(tmp_path):
+    translations = copy_translations(tmp_path / "translations")
+    result = cli(tmp_path, translations, "init", "de")
+    assert result.exit_code == 0, result.output
+    path = translations / "de" / "LC_MESSAGES" / "messages.po"
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# German translations for Child Health Guide.\n# Copyright (C) ")
+    assert "FIRST AUTHOR" not in text and "ORGANIZATION" not in text
+    assert msgfmt_errors(path) == "" and msgcat(path) == path.read_bytes()

@@ -23,6 +23,13 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
 BABEL_CFG = PROJECT_ROOT / "babel.cfg"
 PROJECT_NAME = "Child Health Guide"
 KEYWORDS = {**DEFAULT_KEYWORDS, "lazy_gettext": None, "_l": None, "lazy_ngettext": (1, 2)}
+# Babel puts the language's name in place of "Translations template" and the year for YEAR.
+HEADER_COMMENT = f"""\
+# Translations template for {PROJECT_NAME}.
+# Copyright (C) YEAR {PROJECT_NAME}
+# This file is distributed under the same license as the {PROJECT_NAME} project.
+#"""
+TEMPLATE_NOTE = "# Written by `flask translate extract` from the code, templates and articles: do not edit it."
 
 
 def translations_dir() -> Path:
@@ -84,7 +91,12 @@ def extract_template(root: Path = PROJECT_ROOT) -> Catalog:
     """Every translatable message in the code, templates and articles, as babel.cfg maps them."""
     with BABEL_CFG.open(encoding="utf-8") as handle:
         method_map, options_map = parse_mapping_cfg(handle)
-    catalog = Catalog(project=PROJECT_NAME, copyright_holder=PROJECT_NAME, charset="utf-8")
+    catalog = Catalog(
+        project=PROJECT_NAME,
+        copyright_holder=PROJECT_NAME,
+        charset="utf-8",
+        header_comment=HEADER_COMMENT.removesuffix("#") + TEMPLATE_NOTE + "\n#",
+    )
     found = extract_from_dir(
         str(root),
         method_map,
@@ -95,6 +107,20 @@ def extract_template(root: Path = PROJECT_ROOT) -> Catalog:
     )
     for filename, lineno, message, comments, context in found:
         catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
+    babel_header = dict(catalog.mime_headers)
+    pofile.set_header(
+        catalog,
+        [
+            ("Project-Id-Version", PROJECT_NAME),
+            # No address receives reports about the English yet: TRANSLATING.md says to open an issue.
+            ("Report-Msgid-Bugs-To", ""),
+            ("POT-Creation-Date", babel_header["POT-Creation-Date"]),
+            ("MIME-Version", "1.0"),
+            ("Content-Type", "text/plain; charset=UTF-8"),
+            ("Content-Transfer-Encoding", "8bit"),
+            ("Generated-By", babel_header["Generated-By"]),
+        ],
+    )
     return catalog
 
 
@@ -115,6 +141,7 @@ def merge_template(catalog: Catalog, template: Catalog) -> None:
     # the loop below gives them a translation: without a copy, one language's translation
     # would leak through the shared template into the next catalogue merged with it.
     catalog.update(copy.deepcopy(template), no_fuzzy_matching=True, update_header_comment=False)
+    catalog.msgid_bugs_address = template.msgid_bugs_address  # as msgmerge does, with POT-Creation-Date
     gone = dict(catalog.obsolete)
     for message in catalog:
         if not message.id:
@@ -201,6 +228,8 @@ def init_catalogue(template: Catalog, new: NewLocale) -> Catalog:
         project=PROJECT_NAME,
         copyright_holder=PROJECT_NAME,
         language_team=new.site_locale.endonym,
+        msgid_bugs_address=template.msgid_bugs_address or None,
+        header_comment=HEADER_COMMENT,
         charset="utf-8",
         fuzzy=False,
         revision_date=dt.datetime.now(dt.UTC),

@@ -65,6 +65,13 @@ def set_previous(message: Message, previous_id: Iterable[str] | None, context: s
     setattr(message, _PREVIOUS_CONTEXT, context if message.previous_id else None)
 
 
+def set_header(catalog: Catalog, fields: list[tuple[str, str]]) -> None:
+    """Write these header fields, in this order, instead of Babel's standard set (whose defaults
+    are placeholders such as "FULL NAME <EMAIL@ADDRESS>" and "YEAR-MO-DA HO:MI+ZONE")."""
+    text = "".join(f"{name}: {value.strip()}\n" for name, value in fields)
+    setattr(catalog, _HEADER, (text, dict(catalog.mime_headers)))
+
+
 # Reading
 
 
@@ -372,9 +379,9 @@ def _header_text(catalog: Catalog, message: Message) -> str:
     for index, line in enumerate(lines):
         name = line.split(":", 1)[0]
         if ":" in line and name in changed:
-            lines[index] = f"{name}: {changed.pop(name)}"
+            lines[index] = f"{name}: {changed.pop(name).strip()}"
     text = "\n".join(lines)
-    additions = "".join(f"{name}: {value}\n" for name, value in changed.items() if name not in as_read)
+    additions = "".join(f"{name}: {value.strip()}\n" for name, value in changed.items() if name not in as_read)
     if additions and text and not text.endswith("\n"):
         text += "\n"
     return text + additions

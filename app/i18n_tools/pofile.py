@@ -5,8 +5,9 @@ English of a fuzzy message (`#| msgid`) by quoting and wrapping it as a string, 
 result again as a comment. Any previous English longer than one line comes out split in the middle
 of its quoted strings (`#| msgid "" "A muscle ... Your child` / `#| cannot " "stop it ...`), which
 GNU gettext, Poedit, polib and translate-toolkit (Weblate) cannot read; it also never writes
-`#| msgctxt`. Its reader does not know `#|` lines either: it keeps them as translator comments
-(`# | msgid ...`), so the broken lines survived every later update. This module keeps Babel's
+`#| msgctxt`. Its reader does not know `#|` lines either (python-babel/babel issue 206): it keeps
+them as translator comments (`# | msgid ...`), so the broken lines survived every later update;
+and it warns on the `#~|` lines msgmerge writes for obsolete entries (issue 566). This module keeps Babel's
 `Catalog` as the model and replaces only the file format:
 
 - `read` parses with Babel, but hands it `#|` lines as blank lines and reads them itself into
@@ -39,7 +40,6 @@ COMMENT_WIDTH = 76
 
 ESCAPES = {"\a": "a", "\b": "b", "\f": "f", "\n": "n", "\r": "r", "\t": "t", "\v": "v", "\\": "\\", '"': '"'}
 UNESCAPES = {value: key for key, value in ESCAPES.items()}
-STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
 ESCAPE = re.compile(r"\\(?:([abfnrtv\\\"])|([0-7]{1,3})|x([0-9a-fA-F]+))")
 # A python-format directive, as gettext's format-python.c reads one.
 PYTHON_DIRECTIVE = re.compile(r"%(?:\([^)]*\))?[-+ #0]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?[diouxXeEfFgGcrs%]")
@@ -55,7 +55,7 @@ _HEADER = "_po_header"
 
 
 def previous_context(message: Message) -> str | None:
-    """The msgctxt the message had when it was translated (`#| msgctxt`), if it changed."""
+    """The msgctxt of the English the fuzzy translation was made from (`#| msgctxt`), if any."""
     return getattr(message, _PREVIOUS_CONTEXT, None)
 
 
@@ -150,12 +150,13 @@ def _raw_header(lines: list[str]) -> str | None:
 def read(source: bytes, *, strict: bool = False) -> Catalog:
     """A catalogue from the bytes of a PO file, with the previous English of fuzzy messages."""
     lines = source.split(b"\n")
-    blocks = _previous_blocks([line.decode("utf-8", errors="replace") for line in lines])
+    text = [line.decode("utf-8", errors="replace") for line in lines]
+    blocks = _previous_blocks(text)
     # Babel would keep `#|` lines as translator comments, and fails on `#~|`: it sees blank lines
     # instead (line numbers stay right), and `#|` is read above.
     for_babel = [b"" if line.lstrip().startswith((b"#|", b"#~|")) else line for line in lines]
     catalog = read_po(for_babel, abort_invalid=strict)
-    raw = _raw_header([line.decode("utf-8", errors="replace") for line in lines])
+    raw = _raw_header(text)
     if raw is not None:
         setattr(catalog, _HEADER, (raw, dict(catalog.mime_headers)))
     for message in [*catalog, *catalog.obsolete.values()]:

@@ -2,8 +2,9 @@
 that GNU gettext, polib and translate-toolkit (Weblate) read, with the old English as `#|`.
 
 The commands run as a translator runs them, in a copy of the project (code, templates, articles,
-catalogues), after editing the English there: a long article paragraph, a short heading, and a
-long and a short plural message of the interface."""
+catalogues), after editing the English there: a long article paragraph, a short heading, a long
+and a short plural message of the interface, and one interface string replaced by a new one (the
+old one becomes obsolete, `#~`, the new one arrives untranslated)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ from tests.po_tools import msgcat, msgfmt_errors, previous_english
 
 ARTICLE = Path("app/content/articles") / f"{ARTICLE_SLUG}.yaml"
 FORMS = Path("app/comments/forms.py")
+ARTICLE_TEMPLATE = Path("templates/articles/article.html")
+REPLACED = ('{{ _("Contents") }}', '{{ _("On this page") }}')
 LONG_BLOCK = (
     f"{ARTICLE_SLUG}|overview|symptoms",
     "A muscle spasm is when a muscle tightens by itself. Your child cannot stop it. "
@@ -69,6 +72,7 @@ def corrected(tmp_path_factory) -> Path:
     _edit(project / ARTICLE, *SHORT_BLOCK[2], count=1)
     _edit(project / FORMS, *LONG_PLURAL[2], count=2)
     _edit(project / FORMS, *SHORT_PLURAL[2], count=1)
+    _edit(project / ARTICLE_TEMPLATE, *REPLACED, count=1)
     for command in ("extract", "update"):
         result = _flask(project, command)
         assert result.returncode == 0, result.stdout + result.stderr
@@ -107,6 +111,17 @@ def test_the_previous_english_of_each_changed_message_is_the_old_english(correct
         for context, msgid in expected:
             message = catalog.get(msgid, context=context)
             assert message.fuzzy and all(message.string), (path, msgid)
+
+
+def test_a_removed_string_becomes_obsolete_and_a_new_one_arrives_empty(corrected):
+    for path in _catalogues(corrected):
+        catalog = load(path)
+        new = catalog.get("On this page")
+        assert new is not None and not new.string and not new.fuzzy and not new.previous_id
+        assert catalog.get("Contents") is None
+        gone = [message for message in catalog.obsolete.values() if message.id == "Contents"]
+        assert len(gone) == 1 and gone[0].string  # the translation is kept, as `#~` lines
+        assert '#~ msgid "Contents"' in path.read_text(encoding="utf-8")
 
 
 def test_a_second_update_changes_nothing_and_gettext_would_write_the_same_bytes(corrected):

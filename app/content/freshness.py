@@ -16,9 +16,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
-from babel.messages.pofile import read_po
 
 from app.content import Article, all_articles
+from app.i18n_tools import pofile
 
 
 class State(enum.Enum):
@@ -58,8 +58,7 @@ def message_states(catalog: Catalog, english: Mapping[str, str]) -> dict[str, St
 @lru_cache(maxsize=32)
 def _outdated_in(path: str, modified: int) -> frozenset[str]:
     # Keyed by modification time: a deployed catalogue is read once per worker, a changed one again.
-    with Path(path).open("rb") as handle:
-        catalog = read_po(handle)
+    catalog = pofile.load(Path(path))
     return frozenset(
         context
         for article in all_articles()

@@ -204,7 +204,7 @@ SHAKING = re.compile(r"spasm|shak|shiver|jerk|trembl|convuls", re.IGNORECASE)
 
 @every_article
 def test_a_fever_with_shaking_is_today_only_when_the_child_responds(any_article):
-    """"Spasms with a fever" must never send a febrile seizure to "today": a today point about a
+    """A fever with "spasms" must never send a febrile seizure to "today": a today point about a
     fever with shaking says the child responds as usual, and that shaking without responding
     is a seizure for the emergency box."""
     today = [block for block in warnings(any_article) if block.timeframe == "today"]

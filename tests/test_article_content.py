@@ -178,7 +178,8 @@ def test_the_emergency_list_starts_with_the_5_minute_rule_and_a_first_seizure(ar
         "trouble seeing or speaking",  # weakness, sight or speech afterwards
         "does not fade when you press a glass",  # meningitis or sepsis
         "stiff neck",
-        "a baby has a seizure or struggles to breathe",
+        "a baby under 6 months has a seizure",
+        "a baby struggles to breathe",
         "even when calm",  # noisy breathing at rest
         "cold hands and feet",  # severe dehydration
     ],

@@ -125,7 +125,7 @@ def _country(code: object, raw: object) -> CountryNumbers:
 
 def parse_emergency_numbers(raw: object) -> dict[str, tuple[CountryNumbers, ...]]:
     """Site language code -> its countries' numbers, in the order the file gives."""
-    if not isinstance(raw, dict) or not isinstance(raw.get("languages"), dict) or not isinstance(raw.get("countries"), dict):
+    if not isinstance(raw, dict) or not all(isinstance(raw.get(key), dict) for key in ("languages", "countries")):
         raise _fail("top level", "the file needs `languages` and `countries`")
     countries = {code: _country(code, numbers) for code, numbers in raw["countries"].items()}
     by_language: dict[str, tuple[CountryNumbers, ...]] = {}
@@ -149,7 +149,8 @@ def load_emergency_numbers(path: Path = DATA_FILE) -> dict[str, tuple[CountryNum
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = f"line {mark.line + 1}" if mark is not None else "somewhere"
-        raise EmergencyNumbersError(f"{path.name}: {line}: not valid YAML ({getattr(error, 'problem', error)})") from None
+        problem = getattr(error, "problem", error)
+        raise EmergencyNumbersError(f"{path.name}: {line}: not valid YAML ({problem})") from None
     return parse_emergency_numbers(raw)
 
 

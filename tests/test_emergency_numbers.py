@@ -129,6 +129,8 @@ def test_the_page_lists_every_number_next_to_its_source_and_checked_date(client,
     for item, (country, number) in zip(items, expected, strict=True):
         section = next(node for node in item.ancestors() if node.tag == "section")
         assert section.find("h2").text().strip() == country.name_in(CATALOGUES[locale])
+        # An advice line (NHS 111) is drawn apart from the emergency numbers.
+        assert f"emergency-number--{number.service}" in item.classes
         dial = item.find("a", class_="emergency-number__dial")
         assert dial.attrs["href"] == f"tel:{number.digits}"
         # Digits isolated left-to-right, so an Arabic page shows 999, not a reordered number.

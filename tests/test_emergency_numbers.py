@@ -266,3 +266,17 @@ def test_the_at_a_glance_box_comes_first_and_links_to_the_numbers(client, glance
     assert [li.text().strip() for li in callout.find("ul", class_="callout__list").find_all("li")] == [
         "turns blue after the seizure stops"
     ]
+
+
+@pytest.mark.parametrize("locale", LOCALE_CODES)
+def test_every_article_with_an_at_a_glance_box_puts_it_first_with_the_way_to_the_numbers(client, locale):
+    articles = [article for article in content.all_articles() if article.sections[0].at_a_glance]
+    assert articles, "no article has an at-a-glance box"
+    for article in articles:
+        box_id = article.sections[0].id
+        main = parse_html(client.get(f"/{locale}/articles/{article.slug}").get_data(as_text=True)).find("main")
+        headings = [element for element in main.iter() if element.tag in {"h1", "h2"}]
+        assert [h.tag for h in headings[:2]] == ["h1", "h2"] and headings[1].attrs["id"] == box_id
+        assert main.find("nav", class_="contents").find("a").attrs["href"] == f"#{box_id}"
+        box = headings[1].parent
+        assert box.find("a", href=f"/{locale}/emergency-numbers") is not None

@@ -89,8 +89,10 @@ def test_emergency_callout_comes_first_and_every_callout_has_an_h3_spoken_urgenc
         heading = headings[0]
         section = next(node for node in heading.ancestors() if node.tag == "section")
         assert section.children and section.find("h2") is not None, "the callout's h3 must sit under an h2"
-        prefix = heading.find("span", class_="visually-hidden")
+        # The urgency word is seen as well as heard: a visible part of the heading, first.
+        prefix = heading.find("span", class_="callout__urgency")
         assert prefix is not None and prefix.text()
+        assert not any("visually-hidden" in node.classes for node in [prefix, *prefix.ancestors()])
         assert spoken(heading).startswith(prefix.text()), "the urgency word must be spoken first"
         assert heading.attrs.get("id")
         ids.append(heading.attrs["id"])

@@ -297,7 +297,7 @@ def test_the_subscribe_page_form_is_named_by_its_heading(client, locale):
 @pytest.mark.parametrize(
     ("locale", "expected"),
     [
-        ("en", ["Last reviewed: <time", "<strong>Important:</strong> This", ">Emergency: </span>"]),
+        ("en", ["Last reviewed: <time", "<strong>Important:</strong> This", ">Emergency:</span> Call"]),
         ("fr", ["Dernière révision\u00a0: <time", "<strong>Important\u00a0:</strong> Cet"]),
         ("ar", ["آخر مراجعة: <time", "<strong>مهم:</strong> "]),
         # A full-width colon carries its own spacing: no space after it.

@@ -52,7 +52,7 @@ def article(locale: str, slug: str):
 @public_page()
 def sitemap():
     site = current_app.config["SITE_URL"]
-    pages = [("articles.home", {}), ("articles.about", {})]
+    pages = [("articles.home", {}), ("articles.about", {}), ("articles.emergency_numbers", {})]
     pages += [("articles.article", {"slug": article.slug}) for article in all_articles()]
     xml = render_template("articles/sitemap.xml", pages=pages, site=site, locales=registered_locales())
     return Response(xml, mimetype="application/xml")

@@ -75,7 +75,8 @@ def test_whole_flow_post_pending_approve_shown_with_language(app, client, locale
     sent = client.get(sent_url(locale))
     assert sent.headers["Cache-Control"] == "private, no-store"
     own_view = sent.get_data(as_text=True)
-    assert re.search(r'<div class="status-message" role="status" id="status-message" tabindex="-1" autofocus>', own_view)
+    status = r'<div class="status-message" role="status" id="status-message" tabindex="-1" autofocus>'
+    assert re.search(status, own_view)
     assert "comment--pending" in own_view and "Rest helped." in own_view
     assert f'href="{article_url(locale)}#comments"' in own_view
     # ...while the article stays the same public page for everyone, its author included.
@@ -292,7 +293,8 @@ def test_a_limit_is_the_same_number_written_the_same_way_in_hint_and_error(clien
     html = post_comment(client, locale, "N" * 81, "x" * 5001).get_data(as_text=True)
     for field, limit in (("name", 80), ("comment", 5000)):
         hint = re.search(rf'<span class="hint" id="comment-{field}-hint">(.*?)</span>', html, re.S).group(1)
-        error = re.search(rf'<span class="error-message" id="comment-{field}-error">(.*?)</span>\n', html, re.S).group(1)
+        error_at = rf'<span class="error-message" id="comment-{field}-error">(.*?)</span>\n'
+        error = re.search(error_at, html, re.S).group(1)
         written = written_number(limit, locale)
         assert written in hint and written in error, (field, hint, error)
         digits_only = str(limit)

@@ -32,32 +32,32 @@ def _with_number(text: str, number: int) -> str:
 
 def name_hint() -> str:
     # The count picks the plural form; the number itself is written as the locale writes it.
-    return _with_number(
-        # Translators: hint under the name field; %(num)s is the largest number of characters allowed, written as your language writes numbers (e.g. "80").
-        get_translations().ngettext("Up to %(num)s character.", "Up to %(num)s characters.", NAME_MAX),
-        NAME_MAX,
-    )
+    # Translators: hint under the name field; %(num)s is the largest number of characters
+    # allowed, written as your language writes numbers (e.g. "80").
+    text = get_translations().ngettext("Up to %(num)s character.", "Up to %(num)s characters.", NAME_MAX)
+    return _with_number(text, NAME_MAX)
 
 
 def comment_hint() -> str:
-    return _with_number(
-        # Translators: hint under the comment field; %(num)s is the largest number of characters allowed, written as your language writes numbers (e.g. "5,000").
-        get_translations().ngettext(
-            "Up to %(num)s character. Please do not include personal medical details, phone numbers or email addresses.",
-            "Up to %(num)s characters. Please do not include personal medical details, phone numbers or email addresses.",
-            COMMENT_MAX,
-        ),
+    # Translators: hint under the comment field; %(num)s is the largest number of characters
+    # allowed, written as your language writes numbers (e.g. "5,000").
+    text = get_translations().ngettext(
+        "Up to %(num)s character. Please do not include personal medical details, phone numbers or email addresses.",
+        "Up to %(num)s characters. Please do not include personal medical details, phone numbers or email addresses.",
         COMMENT_MAX,
     )
+    return _with_number(text, COMMENT_MAX)
 
 
 def _name_too_long() -> str:
-    # Translators: error under the name field; %(num)s is the largest number of characters allowed (the same number as in the hint, e.g. "80").
+    # Translators: error under the name field; %(num)s is the largest number of characters
+    # allowed (the same number as in the hint, e.g. "80").
     return gettext("Your name must be %(num)s characters or fewer", num=format_number(NAME_MAX))
 
 
 def _comment_too_long() -> str:
-    # Translators: error under the comment field; %(num)s is the largest number of characters allowed (the same number as in the hint, e.g. "5,000").
+    # Translators: error under the comment field; %(num)s is the largest number of characters
+    # allowed (the same number as in the hint, e.g. "5,000").
     return gettext("Your comment must be %(num)s characters or fewer", num=format_number(COMMENT_MAX))
 
 

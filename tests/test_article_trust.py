@@ -122,9 +122,12 @@ def test_every_section_links_to_the_sources_it_relies_on(client, locale):
     for section in ARTICLE.sections:
         heading = root.find("h2", id=section.id)
         element = next(ancestor for ancestor in heading.ancestors() if ancestor.tag == "section")
-        line = element.find("p", class_="section-sources")
+        line = element.find("div", class_="section-sources")
         assert line is not None, section.id
+        # The pointers are a list (a screen reader says how many), one link per item.
+        items = line.find("ul").find_all("li")
         links = line.find_all("a")
+        assert len(items) == len(links) and all(len(item.find_all("a")) == 1 for item in items), section.id
         targets = [link.attrs["href"].removeprefix("#") for link in links]
         assert targets, section.id
         assert set(targets) == {f"source-{source_id}" for source_id in section.source_ids}

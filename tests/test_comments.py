@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from babel.numbers import format_decimal
+from flask_babel import gettext
 
 from app.comments.models import CommentStatus
 from tests.comments_support import (
@@ -21,6 +23,11 @@ from tests.comments_support import (
 from tests.conftest import ARTICLE_SLUG, LOCALE_CODES
 
 
+def written_number(number: int, locale: str) -> str:
+    """A number as the page's language writes it ("5,000", "5 000")."""
+    return format_decimal(number, locale=locale.replace("-hans", "_Hans"))
+
+
 def title_of(html: str) -> str:
     return re.search(r"<title>(.*?)</title>", html, re.S).group(1)
 
@@ -34,7 +41,7 @@ def test_empty_section_shows_form_with_labels_hints_and_honeypot(client, locale)
     assert '<label for="comment-name">' in section and '<label for="comment-comment">' in section
     assert re.search(r'<input[^>]*autocomplete="name"[^>]*id="comment-name"[^>]*name="name"', section)
     assert re.search(r'<textarea[^>]*aria-describedby="comment-comment-hint"[^>]*name="comment"', section)
-    assert 'id="comment-name-hint"' in section and "80" in section and "5000" in section
+    assert 'id="comment-name-hint"' in section and "80" in section and written_number(5000, locale) in section
     assert re.search(r'<input autocomplete="off" id="comment-website" name="website" tabindex="-1"', section)
     assert '<div class="honeypot" aria-hidden="true">' in section
     # A public page: the form holds nothing of one reader's (no token, no timestamp).
@@ -68,7 +75,8 @@ def test_whole_flow_post_pending_approve_shown_with_language(app, client, locale
     sent = client.get(sent_url(locale))
     assert sent.headers["Cache-Control"] == "private, no-store"
     own_view = sent.get_data(as_text=True)
-    assert '<div class="status-message" role="status">' in own_view
+    status = r'<div class="status-message" role="status" id="status-message" tabindex="-1" autofocus>'
+    assert re.search(status, own_view)
     assert "comment--pending" in own_view and "Rest helped." in own_view
     assert f'href="{article_url(locale)}#comments"' in own_view
     # ...while the article stays the same public page for everyone, its author included.
@@ -276,3 +284,47 @@ def test_comment_ids_never_clash_with_another_form_on_the_page(client):
     html = client.get(article_url("en")).get_data(as_text=True)
     ids = re.findall(r'\sid="([^"]+)"', html)
     assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+
+
+@pytest.mark.parametrize("locale", LOCALE_CODES)
+def test_a_limit_is_the_same_number_written_the_same_way_in_hint_and_error(client, locale):
+    """The hint says "Up to 5,000 characters" and the error "5,000 characters or fewer", as the
+    page's language writes numbers, never "5000" in one and "5,000" in the other."""
+    html = post_comment(client, locale, "N" * 81, "x" * 5001).get_data(as_text=True)
+    for field, limit in (("name", 80), ("comment", 5000)):
+        hint = re.search(rf'<span class="hint" id="comment-{field}-hint">(.*?)</span>', html, re.S).group(1)
+        error_at = rf'<span class="error-message" id="comment-{field}-error">(.*?)</span>\n'
+        error = re.search(error_at, html, re.S).group(1)
+        written = written_number(limit, locale)
+        assert written in hint and written in error, (field, hint, error)
+        digits_only = str(limit)
+        if written != digits_only:
+            assert digits_only not in hint and digits_only not in error
+
+
+@pytest.mark.parametrize("locale", LOCALE_CODES)
+def test_a_field_in_error_is_described_by_its_error_before_its_hint(client, locale):
+    html = post_comment(client, locale, "", "").get_data(as_text=True)
+    for field in ("name", "comment"):
+        tag = re.search(rf'<(?:input|textarea)[^>]*id="comment-{field}"[^>]*>', html).group(0)
+        assert f'aria-describedby="comment-{field}-error comment-{field}-hint"' in tag, tag
+
+
+@pytest.mark.parametrize("locale", LOCALE_CODES)
+def test_the_error_summary_is_a_group_named_by_its_heading(client, locale):
+    """aria-labelledby is allowed on role=group, not on a role-less div (which browsers may ignore)."""
+    html = post_comment(client, locale, "", "").get_data(as_text=True)
+    summary = re.search(r'<div class="error-summary"[^>]*>', html).group(0)
+    assert 'role="group"' in summary and 'aria-labelledby="comment-error-summary-title"' in summary
+    assert 'id="comment-error-summary-title"' in html
+
+
+@pytest.mark.parametrize("locale", LOCALE_CODES)
+def test_the_page_after_posting_says_the_comment_was_sent_in_its_title(app, client, locale):
+    post_comment(client, locale, "Amira", "A comment about sleep.")
+    html = client.get(sent_url(locale)).get_data(as_text=True)
+    heading = re.search(r"<h1>(.*?)</h1>", html).group(1)
+    with app.test_request_context(f"/{locale}/"):
+        outcome = gettext("Comment sent")
+    assert outcome != "Comment sent" or locale == "en"
+    assert title_of(html).startswith(f"{outcome} – {heading} – "), title_of(html)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
+from flask_babel import gettext, ngettext
 from sqlalchemy import select
 
 from app.comments.models import CommentStatus
@@ -241,3 +243,50 @@ def test_cli_pending_approve_reject_spam(app, runner, moderator, three_pending):
     assert statuses[first].decided_by_id is not None and statuses[first].decided_at is not None
     assert runner.invoke(args=["comments", "pending"]).output.strip() == ""
     assert "First pending" in app.test_client().get(article_url("es")).get_data(as_text=True)
+
+
+def _title(html: str) -> str:
+    return re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+
+
+@pytest.mark.parametrize("locale", LOCALE_CODES)
+def test_each_outcome_starts_the_next_pages_title_and_takes_focus(app, client, moderator, three_pending, locale):
+    """After a full page load a status region alone is not heard: the outcome starts the title
+    and its message takes focus (autofocus, no script)."""
+    login(client, locale)
+    client.post(
+        f"/{locale}/moderation/decide",
+        data={"csrf_token": queue_token(client, locale), "one": f"reject:{three_pending[0]}"},
+    )
+    queue = client.get(f"/{locale}/moderation/").get_data(as_text=True)
+    with app.test_request_context(f"/{locale}/"):
+        rejected = ngettext("%(num)d comment rejected.", "%(num)d comments rejected.", 1)
+        signed_out = gettext("You have signed out.")
+    assert _title(queue).startswith(f"{rejected} – ")
+    assert re.search(r'role="status" id="status-message" tabindex="-1" autofocus><p>' + re.escape(rejected), queue)
+    # A page without news has no outcome in its title, and nothing takes focus.
+    again = client.get(f"/{locale}/moderation/").get_data(as_text=True)
+    assert rejected not in _title(again) and "autofocus" not in again
+    client.post(f"/{locale}/moderation/logout", data={"csrf_token": queue_token(client, locale)})
+    signed_out_page = client.get(f"/{locale}/moderation/login").get_data(as_text=True)
+    assert _title(signed_out_page).startswith(f"{signed_out} – ")
+    assert re.search(r'id="status-message" tabindex="-1" autofocus><p>' + re.escape(signed_out), signed_out_page)
+
+
+@pytest.mark.parametrize("locale", LOCALE_CODES)
+def test_the_queue_summary_lines_use_the_languages_own_punctuation(app, client, moderator, three_pending, locale):
+    """The lines are translated patterns and the reasons a CLDR list: no Latin ", " between an
+    Arabic comment's parts."""
+    login(client, locale)
+    html = client.get(f"/{locale}/moderation/").get_data(as_text=True)
+    flagged = re.search(
+        r'<section class="queue-summary" aria-labelledby="queue-flagged-heading">.*?<li>(.*?)</li>', html, re.S
+    )
+    with app.test_request_context(f"/{locale}/"):
+        pattern = gettext("%(comment)s (%(article)s, %(language)s): %(reasons)s")
+    # The pattern's own punctuation, with each placeholder's text left out, is what the line shows.
+    between = [part for part in re.split(r"%\(\w+\)s", pattern) if part]
+    line = flagged.group(1)
+    assert all(part in line for part in between), (between, line)
+    if locale == "ar":
+        assert "، " in line and ", " not in re.sub(r"<[^>]+>", "", line)

@@ -318,7 +318,7 @@ def test_arabic_plurals_take_the_grammatical_form_of_each_count(tmp_path):
     """The shipped Arabic catalogue, compiled and served by Flask-Babel, agrees in number."""
     with arabic_app(tmp_path).test_request_context("/ar/"):
         characters = {
-            n: ngettext("Up to %(num)d character.", "Up to %(num)d characters.", n) for n in ARABIC_CHARACTERS
+            n: ngettext("Up to %(num)s character.", "Up to %(num)s characters.", n) for n in ARABIC_CHARACTERS
         }
     assert characters == ARABIC_CHARACTERS
 

@@ -6,8 +6,9 @@ other websites are refused by their origin instead (app/cross_origin.py).
 
 from __future__ import annotations
 
+from flask_babel import format_number, get_translations, gettext
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
+from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
@@ -23,18 +24,41 @@ def _normalise(value: str | None) -> str | None:
     return normalise(value) if isinstance(value, str) else value
 
 
+def _with_number(text: str, number: int) -> str:
+    """`text` with %(num)s filled in as the page's language writes the number ("5,000", "5 000"):
+    the hint and the error about one limit show the same number, written the same way."""
+    return text % {"num": format_number(number)}
+
+
 def name_hint() -> str:
-    # Translators: hint under the name field; %(num)d is the largest number of characters allowed.
-    return ngettext("Up to %(num)d character.", "Up to %(num)d characters.", NAME_MAX)
+    # The count picks the plural form; the number itself is written as the locale writes it.
+    # Translators: hint under the name field; %(num)s is the largest number of characters
+    # allowed, written as your language writes numbers (e.g. "80").
+    text = get_translations().ngettext("Up to %(num)s character.", "Up to %(num)s characters.", NAME_MAX)
+    return _with_number(text, NAME_MAX)
 
 
 def comment_hint() -> str:
-    # Translators: hint under the comment field; %(num)d is the largest number of characters allowed.
-    return ngettext(
-        "Up to %(num)d character. Please do not include personal medical details, phone numbers or email addresses.",
-        "Up to %(num)d characters. Please do not include personal medical details, phone numbers or email addresses.",
+    # Translators: hint under the comment field; %(num)s is the largest number of characters
+    # allowed, written as your language writes numbers (e.g. "5,000").
+    text = get_translations().ngettext(
+        "Up to %(num)s character. Please do not include personal medical details, phone numbers or email addresses.",
+        "Up to %(num)s characters. Please do not include personal medical details, phone numbers or email addresses.",
         COMMENT_MAX,
     )
+    return _with_number(text, COMMENT_MAX)
+
+
+def _name_too_long() -> str:
+    # Translators: error under the name field; %(num)s is the largest number of characters
+    # allowed (the same number as in the hint, e.g. "80").
+    return gettext("Your name must be %(num)s characters or fewer", num=format_number(NAME_MAX))
+
+
+def _comment_too_long() -> str:
+    # Translators: error under the comment field; %(num)s is the largest number of characters
+    # allowed (the same number as in the hint, e.g. "5,000").
+    return gettext("Your comment must be %(num)s characters or fewer", num=format_number(COMMENT_MAX))
 
 
 class CommentForm(FlaskForm):
@@ -48,7 +72,7 @@ class CommentForm(FlaskForm):
         filters=[_normalise],
         validators=[
             DataRequired(message=_l("Enter your name")),
-            Length(max=NAME_MAX, message=_l("Your name must be 80 characters or fewer")),
+            Length(max=NAME_MAX, message=LazyString(_name_too_long)),
         ],
     )
     # Translators: label of the comment text field.
@@ -58,7 +82,7 @@ class CommentForm(FlaskForm):
         filters=[_normalise],
         validators=[
             DataRequired(message=_l("Enter your comment")),
-            Length(max=COMMENT_MAX, message=_l("Your comment must be 5,000 characters or fewer")),
+            Length(max=COMMENT_MAX, message=LazyString(_comment_too_long)),
         ],
     )
     # Translators: label of the list of languages a comment can be written in.

@@ -7,6 +7,7 @@ locale and colour scheme, for reflow at 320 px, and by the Nu HTML checker.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -69,6 +70,34 @@ def _open_settings(page: Page) -> Response | None:
     return _submit(page, "main a[href$='/moderation/settings']")
 
 
+def _post_a_comment(page: Page) -> tuple[str, Response | None]:
+    """Post a new comment from the article page as a reader does: its text (unique, or it would
+    be held back as a duplicate) and the page it leads to."""
+    text = f"Does stretching before football help? ({uuid.uuid4().hex[:8]})"
+    page.fill("form.comment-form input[name=name]", "Alex")
+    page.fill("form.comment-form textarea[name=comment]", text)
+    return text, _submit(page, "form.comment-form button[type=submit]")
+
+
+def _send_comment(page: Page) -> Response | None:
+    return _post_a_comment(page)[1]
+
+
+def _reject_a_new_comment(page: Page) -> Response | None:
+    """Post a comment, then reject it from the queue with its own button: the queue is left as
+    it was, and the page shows the outcome ("1 comment rejected.")."""
+    text, _ = _post_a_comment(page)
+    page.goto(page.url.split("/articles/")[0] + "/moderation/login", wait_until="load")
+    _sign_in(page)
+    item = page.locator(".queue__item", has_text=text)
+    return _submit(page, f"#{item.get_attribute('id')} button[name=one][value^=reject]")
+
+
+def _save_settings(page: Page) -> Response | None:
+    _open_settings(page)
+    return _submit(page, "main form button[type=submit]")
+
+
 def _subscribe_empty(page: Page) -> Response | None:
     return _submit(page, "form.subscribe-form button[type=submit]")
 
@@ -91,6 +120,10 @@ PAGE_KINDS: list[PageKind] = [
     PageKind("moderation-queue", "/{locale}/moderation/login", 200, _sign_in),
     PageKind("moderation-queue-error", "/{locale}/moderation/login", 422, _decide_nothing, ".error-summary"),
     PageKind("moderation-settings", "/{locale}/moderation/login", 200, _open_settings),
+    # Outcomes after a full page load: the message takes focus and starts the title.
+    PageKind("comment-sent", ARTICLE_PATH, 200, _send_comment, ".status-message"),
+    PageKind("moderation-queue-decided", ARTICLE_PATH, 200, _reject_a_new_comment, ".status-message"),
+    PageKind("moderation-settings-saved", "/{locale}/moderation/login", 200, _save_settings, ".status-message"),
     PageKind("subscribe", "/{locale}/subscribe"),
     PageKind("subscribe-error", "/{locale}/subscribe", 422, _subscribe_empty, ".error-summary"),
     PageKind("subscribe-check-inbox", "/{locale}/subscribe", 200, _subscribe),

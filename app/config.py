@@ -68,6 +68,8 @@ def settings_from_environment(instance_path: Path) -> dict[str, object]:
         # a change (an approved comment) reaches every reader within their sum.
         "PUBLIC_SHARED_MAX_AGE": int(env("PUBLIC_SHARED_MAX_AGE") or 5),
         "PUBLIC_STALE_WHILE_REVALIDATE": int(env("PUBLIC_STALE_WHILE_REVALIDATE") or 5),
+        # Seconds a shared cache may serve its copy while the site fails or is down (a week).
+        "PUBLIC_STALE_IF_ERROR": int(env("PUBLIC_STALE_IF_ERROR") or 7 * 24 * 3600),
         # Host names the site answers to; any other Host header gets 400 (never reflected).
         "TRUSTED_HOSTS": trusted_hosts(env("TRUSTED_HOSTS"), site_url),
         "COMMENT_RATE_LIMIT": env("COMMENT_RATE_LIMIT") or "5/minute;20/day",

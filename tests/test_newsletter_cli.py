@@ -183,7 +183,9 @@ def test_interrupted_mails_are_resent_only_when_an_operator_requeues_them(app, r
     declined = runner.invoke(args=["newsletter", "requeue-interrupted"], input="n\n")
     assert declined.exit_code != 0 and "r***@e***.org" in declined.output
     assert "reader0@example.org" not in declined.output  # addresses are masked
-    assert runner.invoke(args=["newsletter", "drain"]).exit_code == 0
+    # Reported loudly (listed, exit status 1 for cron and systemd), never resent silently.
+    again = runner.invoke(args=["newsletter", "drain"])
+    assert again.exit_code == 1 and "interrupted:" in again.output and "r***@e***.org" in again.output
     assert mailbox.recipients == ["reader2@example.org"]
 
     requeued = runner.invoke(args=["newsletter", "requeue-interrupted", "--yes"])

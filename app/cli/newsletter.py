@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import time
+
 import click
 from flask import current_app
 from flask.cli import AppGroup
@@ -78,16 +80,51 @@ def send(slug: str, dry_run: bool, rate: float | None) -> None:
         raise click.ClickException("Some mails were not sent; see the log. Run the command again later.")
 
 
-@newsletter.command("drain")
-def drain() -> None:
-    """Send every queued mail that is due (retries use back-off). Run it from cron."""
+def _describe_interrupted(mail: OutboxMail) -> str:
+    claimed_until = f"{mail.next_attempt_at:%Y-%m-%d %H:%M} UTC"
+    return f"{mail.id}\t{mail.kind}\t{mask_address(mail.to_address)}\tclaimed until {claimed_until}"
+
+
+def _drain_once() -> bool:
+    """One pass; False when something needs an operator (printed)."""
+    done, failed = service.process_subscribe_requests()
+    if done or failed:
+        click.echo(f"Subscribe requests: {done} carried out, {failed} failed (kept, tried again next run).")
+    for mail in outbox.requeue_interrupted_resendable():
+        click.echo(f"Sending again a {mail.kind} mail cut off while being sent: {_describe_interrupted(mail)}")
     report = outbox.deliver_due(rate=current_app.config["NEWSLETTER_SEND_RATE"])
     click.echo(f"Outbox: {_report_line(report)}.")
-    if interrupted := outbox.interrupted_mail_count():
+    interrupted = outbox.interrupted_mails()
+    for mail in interrupted:
+        click.echo(f"  interrupted: {_describe_interrupted(mail)}")
+    if interrupted:
         click.echo(
-            f"{interrupted} mails were cut off while being sent; they are not resent "
-            "(see `flask newsletter requeue-interrupted`)."
+            f"WARNING: {len(interrupted)} mails were cut off while being sent; they are not resent, because "
+            "the server may have delivered them (see `flask newsletter requeue-interrupted`)."
         )
+    return not interrupted and not failed
+
+
+@newsletter.command("drain")
+@click.option(
+    "--every",
+    type=float,
+    default=None,
+    metavar="SECONDS",
+    help="Keep running, draining again every SECONDS (as a service, instead of cron).",
+)
+def drain(every: float | None) -> None:
+    """Carry out stored subscribe requests and send every queued mail that is due (retries use
+    back-off); confirmation and welcome mails cut off mid-send are sent again. Run it from cron,
+    or as a service with --every. Exits 1 when mails need an operator (listed)."""
+    while True:
+        healthy = _drain_once()
+        if every is None:
+            if not healthy:
+                raise SystemExit(1)
+            return
+        db.session.remove()
+        time.sleep(every)
 
 
 @newsletter.command("requeue-interrupted")

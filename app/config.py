@@ -56,6 +56,10 @@ def settings_from_environment(instance_path: Path) -> dict[str, object]:
         "MAIL_DEFAULT_SENDER": env("MAIL_DEFAULT_SENDER") or "Child Health Guide <no-reply@localhost>",
         "RATELIMIT_ENABLED": _flag("RATELIMIT_ENABLED", True),
         "RATELIMIT_STORAGE_URI": env("RATELIMIT_STORAGE_URI") or "memory://",
+        # A Redis that hangs rather than refuses must not hold a request until gunicorn kills it.
+        "RATELIMIT_STORAGE_OPTIONS": {"socket_timeout": 1, "socket_connect_timeout": 1}
+        if (env("RATELIMIT_STORAGE_URI") or "").startswith(("redis", "rediss"))
+        else {},
         "PROXY_FIX_HOPS": int(env("PROXY_FIX_HOPS") or 0),
         "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", False),
         # Newsletter mailings: mails per second handed to the SMTP server.
@@ -97,5 +101,9 @@ class Defaults:
     BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).resolve().parent.parent / "translations")
     JSON_SORT_KEYS = False
     RATELIMIT_HEADERS_ENABLED = True
+    # The rate-limit storage (Redis) down: Flask-Limiter counts in each process's memory until it
+    # is back, and a storage error is logged, never a 500 (a post is never lost to it).
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
     COMMENTS_PER_PAGE = 20
     COMMENT_IP_RETENTION_DAYS = 30

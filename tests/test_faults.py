@@ -225,3 +225,120 @@ def test_a_worker_killed_mid_request_loses_no_committed_comment(tmp_path):
     assert len(acknowledged) >= KILL_POSTS // 2
     # Anything not acknowledged was cut off by the kill, never refused by a live worker.
     assert {status for status in answered.values() if status != 303} <= {"ConnectionError", "ChunkedEncodingError"}
+
+
+# --- failures after the view are the view's answer (issue 24) --------------------------------------
+
+
+@contextmanager
+def connection_dies_at_rollback(app: Flask) -> Iterator[list[int]]:
+    """The connection is found dead when the session is closed at the end of the request (as when
+    PostgreSQL is restarted, or the connection killed, while the answer is being made)."""
+    with app.app_context():
+        engine = db.engine
+    driver_error = engine.dialect.loaded_dbapi.OperationalError
+    raised: list[int] = []
+
+    def die(connection) -> None:
+        raised.append(1)
+        from sqlalchemy.exc import OperationalError
+
+        raise OperationalError("ROLLBACK", {}, driver_error("server closed the connection unexpectedly"))
+
+    event.listen(engine, "rollback", die)
+    try:
+        yield raised
+    finally:
+        event.remove(engine, "rollback", die)
+        engine.dispose()
+
+
+def test_a_connection_dying_at_the_end_of_a_request_leaves_the_views_answer(app, client):
+    _approved_comment(app, client, "Read before the connection died")
+    with connection_dies_at_rollback(app) as raised:
+        page = client.get(article_url("en"))
+        posted = post_comment(client, "en", "Rania", "Posted while the connection dies")
+    assert raised, "the fault never happened"
+    assert page.status_code == 200 and "Read before the connection died" in page.get_data(as_text=True)
+    assert posted.status_code == 303
+    assert "Posted while the connection dies" in [c.body for c in all_comments(app)]
+
+
+@contextmanager
+def commit_answer_lost(app: Flask) -> Iterator[list[int]]:
+    """The next commit reaches the database, but its answer does not reach the app (the
+    connection drops between the server's commit and its reply): the driver commits, then
+    raises, as psycopg does when the connection is lost while reading the reply."""
+    with app.app_context():
+        dialect = db.engine.dialect
+    driver_error = dialect.loaded_dbapi.OperationalError
+    real_commit = dialect.do_commit
+    lost: list[int] = []
+
+    def commit_then_lose_the_reply(dbapi_connection) -> None:
+        real_commit(dbapi_connection)
+        if not lost:
+            lost.append(1)
+            raise driver_error("connection lost after commit")
+
+    dialect.do_commit = commit_then_lose_the_reply
+    try:
+        yield lost
+    finally:
+        del dialect.do_commit
+
+
+def test_a_comment_whose_commit_answer_was_lost_is_answered_as_stored(app, client):
+    with commit_answer_lost(app) as lost:
+        response = post_comment(client, "en", "Hana", "Stored although the reply was lost")
+    assert lost
+    assert response.status_code == 303, "a stored comment was answered 'send it again'"
+    assert [c.body for c in all_comments(app)] == ["Stored although the reply was lost"]
+    # It is on the poster's private page, as any stored comment is.
+    sent = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Stored although the reply was lost" in sent
+
+
+def test_a_subscription_whose_commit_answer_was_lost_is_answered_as_stored(app, client):
+    from app.newsletter.models import SubscribeRequest
+
+    with commit_answer_lost(app) as lost:
+        response = client.post("/en/subscribe", data={"email": "lost.reply@example.org", "website": ""})
+        with app.app_context():
+            stored = [r.email for r in db.session.execute(select(SubscribeRequest)).scalars()]
+    assert lost and response.status_code == 303 and stored == ["lost.reply@example.org"]
+    response.close()
+    with app.app_context():
+        assert [s.email for s in db.session.execute(select(Subscriber)).scalars()] == ["lost.reply@example.org"]
+
+
+class TestRateLimitStorageDown:
+    """RATELIMIT_STORAGE_URI names a Redis nobody answers at: posts are still answered as the
+    views document (stored: 303), and limits are still counted, in each process."""
+
+    @pytest.fixture
+    def app_config(self) -> dict[str, object]:
+        from tests.live_gunicorn import free_port
+
+        return {
+            "RATELIMIT_ENABLED": True,
+            "RATELIMIT_STORAGE_URI": f"redis://127.0.0.1:{free_port()}/0",
+            "RATELIMIT_STORAGE_OPTIONS": {"socket_timeout": 1, "socket_connect_timeout": 1},
+            "COMMENT_RATE_LIMIT": "3/minute",
+        }
+
+    def test_posts_are_stored_and_still_limited(self, app, client):
+        answers = [
+            post_comment(client, "en", "Yusuf", f"Comment {n} while Redis is down").status_code for n in range(4)
+        ]
+        assert answers == [303, 303, 303, 429]
+        assert len(all_comments(app)) == 3
+        response = client.post("/fr/subscribe", data={"email": "redis.down@example.org", "website": ""})
+        assert response.status_code == 303
+        response.close()
+        with app.app_context():
+            assert [s.email for s in db.session.execute(select(Subscriber)).scalars()] == ["redis.down@example.org"]
+        login = client.get("/en/moderation/login")
+        token = csrf_token_from(login.get_data(as_text=True))
+        refused = client.post("/en/moderation/login", data={"csrf_token": token, "email": "a@b.cd", "password": "x"})
+        assert refused.status_code in (200, 401, 422) and "Traceback" not in refused.get_data(as_text=True)

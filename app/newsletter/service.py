@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from app.content import Article
 from app.content.rendering import translate_message
-from app.database import is_unavailable
+from app.database import commit_or_find, is_unavailable
 from app.extensions import db
 from app.i18n import SOURCE_LOCALE
 from app.newsletter import outbox
@@ -112,18 +112,25 @@ def queue_announcement(article: Article, subscriber: Subscriber) -> OutboxMail |
 def record_subscribe_request(email: str, *, locale: str, consent_text: str, source_page: str) -> int:
     """Store a subscribe form as sent, before the answer: one INSERT and a commit, the same for
     every address (nothing about the address is read). Returns the request's id."""
+    created_at = utcnow()
     request = SubscribeRequest(
         email=email,
         locale=locale,
         consent_text=consent_text,
         source_page=source_page[:300],
-        created_at=utcnow(),
+        created_at=created_at,
         attempts=0,
         last_error="",
     )
     db.session.add(request)
-    db.session.commit()
-    return request.id
+    found = commit_or_find(
+        lambda: db.session.execute(
+            select(SubscribeRequest.id).where(
+                SubscribeRequest.email == email, SubscribeRequest.created_at == created_at
+            )
+        ).scalar()
+    )
+    return found if found is not None else request.id
 
 
 def subscribe(

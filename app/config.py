@@ -61,6 +61,10 @@ def settings_from_environment(instance_path: Path) -> dict[str, object]:
         if (env("RATELIMIT_STORAGE_URI") or "").startswith(("redis", "rediss"))
         else {},
         "PROXY_FIX_HOPS": int(env("PROXY_FIX_HOPS") or 0),
+        # Seconds a statement waits for a lock (a table locked by a migration or an operator)
+        # before the request answers 503 with the input kept: well inside gunicorn's timeout, so
+        # no worker is killed while holding a reader's post.
+        "DATABASE_LOCK_TIMEOUT": float(env("DATABASE_LOCK_TIMEOUT") or 10),
         "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", False),
         # Newsletter mailings: mails per second handed to the SMTP server.
         "NEWSLETTER_SEND_RATE": float(env("NEWSLETTER_SEND_RATE") or 5),

@@ -95,10 +95,10 @@ def unavailable_answer() -> Callable[[], ResponseReturnValue] | None:
     return g.pop("database_unavailable_answer", None)
 
 
-def _tune_sqlite(dbapi_connection, _record) -> None:
+def _tune_sqlite(dbapi_connection, lock_timeout_ms: int) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=15000")
+    cursor.execute(f"PRAGMA busy_timeout={lock_timeout_ms}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
@@ -124,14 +124,22 @@ def end_session(_error: BaseException | None = None) -> None:
 
 def init_app(app: Flask) -> None:
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    lock_timeout = float(app.config.get("DATABASE_LOCK_TIMEOUT", 10))
+    lock_timeout_ms = int(lock_timeout * 1000)
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}))
     if uri.startswith("sqlite"):
-        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}))
-        options.setdefault("connect_args", {"timeout": 15})
+        options.setdefault("connect_args", {"timeout": lock_timeout})
         # A local file never drops a connection: skip the per-checkout ping (a query per request).
         options["pool_pre_ping"] = False
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    elif uri.startswith("postgresql"):
+        # A lock held longer than this (a migration, an operator's LOCK TABLE) fails the statement
+        # (503, the input kept) instead of holding the worker until gunicorn kills it.
+        connect_args = dict(options.get("connect_args", {}))
+        connect_args.setdefault("options", f"-c lock_timeout={lock_timeout_ms}")
+        options["connect_args"] = connect_args
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     db.init_app(app)
     app.teardown_appcontext(end_session)  # registered after Flask-SQLAlchemy's: runs before it
     if uri.startswith("sqlite"):
         with app.app_context():
-            event.listen(db.engine, "connect", _tune_sqlite)
+            event.listen(db.engine, "connect", lambda connection, _record: _tune_sqlite(connection, lock_timeout_ms))

@@ -602,3 +602,58 @@ def test_the_rate_limit_redis_stopped_mid_run_loses_nothing_and_gives_no_500(tmp
             process.wait(timeout=10)
     _require_zero(counts)
     assert counts["comment 303"] + counts["subscription 303"] == 240
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("live")
+def test_the_development_server_with_a_signed_in_moderator_loses_no_subscription(tmp_path):
+    """The audit's `make run` case: on the development server, signed in as a moderator, 4 of 8
+    subscriptions answered "check your inbox" were never stored. Each is now stored before its
+    answer: counted right after each answer, before any drain."""
+    import re
+
+    from sqlalchemy import func
+
+    from app.moderation.models import Moderator
+    from app.newsletter.models import SubscribeRequest
+    from tests.conftest import LiveServer
+
+    app = make_test_app(f"sqlite:///{tmp_path / 'dev.db'}", tmp_path, TESTING=False)
+    with app.app_context():
+        moderator = Moderator(email="mod@example.org")
+        moderator.set_password("a long passphrase")
+        db.session.add(moderator)
+        db.session.commit()
+    server = LiveServer(app).start()
+    try:
+        browser = requests.Session()
+        login = browser.get(f"{server.url}/en/moderation/login", timeout=30)
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', login.text).group(1)
+        fields = {"csrf_token": token, "email": "mod@example.org", "password": "a long passphrase"}
+        signed_in = browser.post(f"{server.url}/en/moderation/login", data=fields, allow_redirects=False, timeout=30)
+        assert signed_in.status_code == 303
+        assert browser.get(f"{server.url}/en/moderation/", timeout=30).status_code == 200
+        lost = 0
+        for number in range(8):
+            address = f"dev.{number}@example.org"
+            answer = browser.post(f"{server.url}/en/subscribe", data={"email": address, "website": ""},
+                                  headers=FROM_THE_SITE, allow_redirects=False, timeout=30)  # fmt: skip
+            assert answer.status_code == 303
+            with app.app_context():
+                requested = db.session.execute(
+                    select(func.count()).where(SubscribeRequest.email == address)
+                ).scalar_one()
+                subscribed = db.session.execute(select(func.count()).where(Subscriber.email == address)).scalar_one()
+                db.session.remove()
+            lost += requested + subscribed == 0
+    finally:
+        server.stop()
+    print("dev server: answered 'check your inbox' but not stored:", lost)
+    assert lost == 0
+    with app.app_context():
+        from app.newsletter import service
+
+        service.process_subscribe_requests()
+        assert len(service.all_subscribers()) == 8
+        db.session.remove()
+        db.engine.dispose()

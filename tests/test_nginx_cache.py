@@ -321,3 +321,20 @@ def test_readers_get_every_page_they_read_before_the_site_went_down(tmp_path):
                         lost += answer.status != 200 or answer.header("X-Cache-Status") != "STALE"
                 print("pages not served during the outage:", lost)
                 assert lost == 0
+
+
+def test_made_up_addresses_never_fill_the_cache(stack):
+    proxy, _env = stack
+    until_cached(proxy, _article("en"))
+    before = proxy.cache_entries()
+    rng = random.Random(404)
+    paths = [f"/{rng.choice(['en', 'es', 'ar'])}/articles/made-up-{rng.randrange(10**9)}" for _ in range(30)]
+    paths += [f"/fr/nothing-{number}" for number in range(30)]
+    for path in paths:
+        answer = proxy.request("GET", path)
+        assert answer.status == 404 and answer.header("X-Cache-Status") != "HIT", path
+    time.sleep(0.5)
+    grown = proxy.cache_entries() - before
+    print("made-up addresses: new entries", grown)
+    assert grown == 0
+    assert proxy.request("GET", _article("en")).status == 200

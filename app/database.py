@@ -16,7 +16,7 @@ from typing import TypeVar
 
 from flask import Flask, g
 from flask.typing import ResponseReturnValue
-from sqlalchemy import event, text
+from sqlalchemy import event
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from app.extensions import db
@@ -77,12 +77,6 @@ def commit_or_find(find: Callable[[], T | None]) -> T | None:
             raise
         logger.warning("A commit reported a lost connection but had been stored; answered as stored")
         return found
-
-
-def require_database() -> None:
-    """Raise the unavailable error now, while the view can still answer with its form, rather
-    than after the answer has gone (for work done after the response)."""
-    db.session.execute(text("SELECT 1"))
 
 
 def answer_if_unavailable(answer: Callable[[], ResponseReturnValue]) -> None:

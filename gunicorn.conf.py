@@ -26,6 +26,14 @@ errorlog = os.environ.get("GUNICORN_ERROR_LOG", "-")
 # No query strings in the access log: tokens in mail links must not end up in logs.
 access_log_format = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms "%(a)s"'
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# gunicorn's control socket (`gunicornc`) defaults to one path per user, shared by every instance
+# that user runs (two sites, or a test run beside the real one, would take each other's). Off
+# unless GUNICORN_CONTROL_SOCKET names a path of this instance's own.
+if "GUNICORN_CONTROL_SOCKET" in os.environ:
+    control_socket = os.environ["GUNICORN_CONTROL_SOCKET"]
+    control_socket_mode = 0o600
+else:
+    control_socket_disable = True
 
 
 def post_fork(server, worker):

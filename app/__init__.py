@@ -32,10 +32,14 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def _wrap_wsgi(app: Flask) -> None:
     """Middleware, innermost first (the public-page layer came with the caching extension): the
+    refusal of non-canonical paths (a cache's key must be the page the site answers), the
     host check, then the trusted-proxy fix, so both see the reader's scheme and host as the views
     do; outermost, the body limit for chunked bodies, so no layer sees a body of unknown length."""
     from app import security
+    from app.canonical_paths import CanonicalPathsOnly
     from app.trusted_hosts import TrustedHostsOnly
+
+    app.wsgi_app = CanonicalPathsOnly(app.wsgi_app)  # type: ignore[method-assign]
 
     if app.config.get("TRUSTED_HOSTS"):
         app.wsgi_app = TrustedHostsOnly(app.wsgi_app, app.config["TRUSTED_HOSTS"])  # type: ignore[method-assign]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import mimetypes
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -17,12 +18,42 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 bp = Blueprint("assets", __name__)
 
 
-@cache
-def fingerprint(filename: str) -> str:
-    """`css/site.css` -> `css/site.1a2b3c4d5e.css`, from the file's content."""
-    digest = hashlib.sha256((STATIC_DIR / filename).read_bytes()).hexdigest()[:10]
+@dataclass(frozen=True)
+class StaticFile:
+    name: str  # e.g. css/site.css
+    fingerprinted: str  # e.g. css/site.1a2b3c4d5e.css
+    digest: str
+    path: Path
+
+
+def _fingerprinted(filename: str, digest: str) -> str:
     stem, dot, suffix = filename.rpartition(".")
     return f"{stem}.{digest}.{suffix}" if dot else f"{filename}.{digest}"
+
+
+@cache
+def static_files() -> dict[str, StaticFile]:
+    """Every file under static/, by its fingerprinted name, resolved once (the files change only
+    with a deployment). Only these names are ever answered: any other spelling of a path is a
+    404, and requests can add nothing to this table."""
+    found: dict[str, StaticFile] = {}
+    for path in sorted(STATIC_DIR.rglob("*")):
+        if path.is_file() and not path.is_symlink():
+            name = path.relative_to(STATIC_DIR).as_posix()
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+            entry = StaticFile(name, _fingerprinted(name, digest), digest, path)
+            found[entry.fingerprinted] = entry
+    return found
+
+
+@cache
+def _by_name() -> dict[str, StaticFile]:
+    return {entry.name: entry for entry in static_files().values()}
+
+
+def fingerprint(filename: str) -> str:
+    """`css/site.css` -> `css/site.1a2b3c4d5e.css`, from the file's content (KeyError: no such file)."""
+    return _by_name()[filename].fingerprinted
 
 
 def static_url(filename: str) -> str:
@@ -31,19 +62,14 @@ def static_url(filename: str) -> str:
 
 @bp.get("/static/<path:fingerprinted>")
 def static_file(fingerprinted: str):
-    stem, _, suffix = fingerprinted.rpartition(".")
-    original_stem, _, digest = stem.rpartition(".")
-    original = f"{original_stem}.{suffix}"
-    path = (STATIC_DIR / original).resolve()
-    if not original_stem or not path.is_relative_to(STATIC_DIR) or not path.is_file():
-        abort(404)
-    if fingerprint(original) != fingerprinted:
+    entry = static_files().get(fingerprinted)
+    if entry is None:
         abort(404)
     # Small files, read whole (not streamed) so they can be gzip-compressed like pages.
-    mimetype = mimetypes.guess_type(original)[0] or "application/octet-stream"
-    response = Response(path.read_bytes(), mimetype=mimetype)
+    mimetype = mimetypes.guess_type(entry.name)[0] or "application/octet-stream"
+    response = Response(entry.path.read_bytes(), mimetype=mimetype)
     response.headers["Cache-Control"] = IMMUTABLE
-    response.set_etag(fingerprinted.rsplit(".", 2)[-2])
+    response.set_etag(entry.digest)
     return response.make_conditional(request)
 
 

@@ -56,7 +56,15 @@ def settings_from_environment(instance_path: Path) -> dict[str, object]:
         "MAIL_DEFAULT_SENDER": env("MAIL_DEFAULT_SENDER") or "Child Health Guide <no-reply@localhost>",
         "RATELIMIT_ENABLED": _flag("RATELIMIT_ENABLED", True),
         "RATELIMIT_STORAGE_URI": env("RATELIMIT_STORAGE_URI") or "memory://",
+        # A Redis that hangs rather than refuses must not hold a request until gunicorn kills it.
+        "RATELIMIT_STORAGE_OPTIONS": {"socket_timeout": 1, "socket_connect_timeout": 1}
+        if (env("RATELIMIT_STORAGE_URI") or "").startswith(("redis", "rediss"))
+        else {},
         "PROXY_FIX_HOPS": int(env("PROXY_FIX_HOPS") or 0),
+        # Seconds a statement waits for a lock (a table locked by a migration or an operator)
+        # before the request answers 503 with the input kept: well inside gunicorn's timeout, so
+        # no worker is killed while holding a reader's post.
+        "DATABASE_LOCK_TIMEOUT": float(env("DATABASE_LOCK_TIMEOUT") or 10),
         "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", False),
         # Newsletter mailings: mails per second handed to the SMTP server.
         "NEWSLETTER_SEND_RATE": float(env("NEWSLETTER_SEND_RATE") or 5),
@@ -68,6 +76,8 @@ def settings_from_environment(instance_path: Path) -> dict[str, object]:
         # a change (an approved comment) reaches every reader within their sum.
         "PUBLIC_SHARED_MAX_AGE": int(env("PUBLIC_SHARED_MAX_AGE") or 5),
         "PUBLIC_STALE_WHILE_REVALIDATE": int(env("PUBLIC_STALE_WHILE_REVALIDATE") or 5),
+        # Seconds a shared cache may serve its copy while the site fails or is down (a week).
+        "PUBLIC_STALE_IF_ERROR": int(env("PUBLIC_STALE_IF_ERROR") or 7 * 24 * 3600),
         # Host names the site answers to; any other Host header gets 400 (never reflected).
         "TRUSTED_HOSTS": trusted_hosts(env("TRUSTED_HOSTS"), site_url),
         "COMMENT_RATE_LIMIT": env("COMMENT_RATE_LIMIT") or "5/minute;20/day",
@@ -95,5 +105,9 @@ class Defaults:
     BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).resolve().parent.parent / "translations")
     JSON_SORT_KEYS = False
     RATELIMIT_HEADERS_ENABLED = True
+    # The rate-limit storage (Redis) down: Flask-Limiter counts in each process's memory until it
+    # is back, and a storage error is logged, never a 500 (a post is never lost to it).
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
     COMMENTS_PER_PAGE = 20
     COMMENT_IP_RETENTION_DAYS = 30

@@ -107,16 +107,22 @@ class Answer:
 class Proxy:
     https_port: int
     http_port: int
+    cache_folder: Path | None = None
+
+    def cache_entries(self) -> int:
+        """How many responses nginx has stored on disk."""
+        assert self.cache_folder is not None
+        return sum(1 for path in self.cache_folder.rglob("*") if path.is_file())
 
     def request(self, method: str, path: str, *, headers=None, body: bytes | None = None, host=SITE_HOST) -> Answer:
-        """One request over TLS to this nginx, with `host` as SNI and Host header, as a browser
-        asking for https://health.example.org does."""
+        """One request over TLS to this nginx, with `host` as SNI (its name) and Host header, as
+        a browser asking for https://health.example.org (or https://health.example.org:PORT) does."""
         context = ssl.create_default_context()
         context.check_hostname = False
         context.verify_mode = ssl.CERT_NONE
         raw = socket.create_connection(("127.0.0.1", self.https_port), timeout=30)
         connection = http.client.HTTPSConnection(host, self.https_port, timeout=30, context=context)
-        connection.sock = context.wrap_socket(raw, server_hostname=host)
+        connection.sock = context.wrap_socket(raw, server_hostname=host.rsplit(":", 1)[0])
         try:
             connection.request(method, path, body=body, headers={"Host": host, **(headers or {})})
             response = connection.getresponse()
@@ -131,4 +137,4 @@ def nginx_in_front_of(upstream_port: int, folder: Path) -> Iterator[Proxy]:
     http_port, https_port = free_port(), free_port()
     config = main_config(site_config(upstream_port, http_port, https_port, folder), folder)
     with running_nginx(config, folder, https_port):
-        yield Proxy(https_port, http_port)
+        yield Proxy(https_port, http_port, folder / "cache")

@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.i18n import find_locale
+from app.newsletter import outbox, service
 from app.newsletter.models import OutboxMail, Subscriber
 
 SITE_URL = "https://guide.example"
@@ -76,19 +77,29 @@ def smtp_config(port: int) -> dict[str, object]:
     }
 
 
+def drain(app: Flask) -> None:
+    """What `flask newsletter drain` does (cron, or its --every service): carry out stored
+    requests and send due mail."""
+    with app.app_context():
+        service.process_subscribe_requests()
+        outbox.deliver_due()
+
+
 def subscribe(client: FlaskClient, locale: str, email: str, **extra: str):
-    """Fill in the subscribe page as a person would. The response is closed, so mails queued
-    for sending after the response have gone out when this returns."""
+    """Fill in the subscribe page as a person would. The response is closed and the outbox
+    drained, so the mails it queued have gone out when this returns."""
     assert client.get(f"/{locale}/subscribe").status_code == 200
     data = {"email": email, "website": "", **extra}
     with client.post(f"/{locale}/subscribe", data=data) as response:
         response.get_data()
+    drain(client.application)
     return response
 
 
 def post_closed(client: FlaskClient, url: str, **kwargs):
     with client.post(url, **kwargs) as response:
         response.get_data()
+    drain(client.application)
     return response
 
 

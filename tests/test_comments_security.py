@@ -359,3 +359,27 @@ class TestRateLimits:
         other = app.test_client()
         other.environ_base["REMOTE_ADDR"] = "192.0.2.44"
         assert post_comment(other, "en", "Kai", "Elsewhere").status_code == 303
+
+
+def test_the_written_in_note_escapes_a_stored_language_tag(app):
+    """The note under a comment in another language is built from stored data (its language
+    tag): every value is escaped, nothing is marked safe."""
+    from types import SimpleNamespace
+
+    from flask import render_template_string
+
+    from app.i18n import find_locale, registered_locales
+    from app.timeutil import utcnow
+
+    hostile = 'es" onmouseover="alert(1)"><b>bold</b>'
+    comment = SimpleNamespace(id=7, language=hostile, author_name="Ana", body="Hola", created_at=utcnow())
+    template = '{% from "macros/comments.html" import comment_item %}{{ comment_item(c, locales, here) }}'
+    with app.test_request_context("/en/"):
+        locales = {loc.lang: loc for loc in registered_locales()}
+        html = render_template_string(template, c=comment, locales=locales, here=find_locale("en"))
+        known = render_template_string(
+            template, c=SimpleNamespace(**{**vars(comment), "language": "es"}), locales=locales, here=find_locale("en")
+        )
+    assert "<b>" not in html and 'onmouseover="' not in html
+    assert "&lt;b&gt;bold&lt;/b&gt;" in html and "&#34; onmouseover=&#34;" in html
+    assert 'Written in <span lang="es" dir="ltr">Español</span>' in known

@@ -47,3 +47,12 @@ def test_gunicorn_config_loads():
     # Restarts are cheap (a fork of the loaded app) and rare, never all workers at once.
     assert namespace["preload_app"] is True
     assert namespace["max_requests"] >= 10_000 and namespace["max_requests_jitter"] > 0
+    # No control socket at the one path per user that every instance would share.
+    assert namespace["control_socket_disable"] is True and "control_socket" not in namespace
+
+
+def test_gunicorn_control_socket_is_per_instance_when_asked_for(monkeypatch, tmp_path):
+    monkeypatch.setenv("GUNICORN_CONTROL_SOCKET", str(tmp_path / "chg.ctl"))
+    namespace: dict[str, object] = {}
+    exec((PROJECT_ROOT / "gunicorn.conf.py").read_text(), namespace)
+    assert namespace["control_socket"] == str(tmp_path / "chg.ctl") and "control_socket_disable" not in namespace

@@ -290,3 +290,17 @@ def test_the_queue_summary_lines_use_the_languages_own_punctuation(app, client, 
     assert all(part in line for part in between), (between, line)
     if locale == "ar":
         assert "، " in line and ", " not in re.sub(r"<[^>]+>", "", line)
+
+
+@pytest.mark.parametrize(
+    "email", ["mod\x00@example.org", "mod@exa\x00mple.org", "mod\x1b[2J@example.org", "mod\x7f@example.org"]
+)
+def test_control_characters_in_the_login_email_are_a_clear_form_error(app, client, email):
+    """PostgreSQL refuses a NUL in text outright: without this check the query was a 500."""
+    page = client.get("/en/moderation/login").get_data(as_text=True)
+    response = client.post(
+        "/en/moderation/login", data={"csrf_token": csrf_token_from(page), "email": email, "password": "x" * 12}
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Enter an email address in the correct format" in html and 'id="login-email"' in html

@@ -403,3 +403,74 @@ def test_mail_text_is_rendered_in_the_subscribers_locale(app, client, mailbox):
         )
     assert expected in text_of(mail)
     assert 'dir="rtl"' in html_of(mail)
+
+
+# --- stored before the answer leaves (issue 24) ----------------------------------------------------
+
+
+def _requests(app) -> list[str]:
+    from app.newsletter.models import SubscribeRequest
+
+    with app.app_context():
+        return [row.email for row in db.session.execute(db.select(SubscribeRequest)).scalars()]
+
+
+def test_a_request_answered_check_your_inbox_is_stored_before_the_answer_leaves(app, client, mailbox):
+    response = app.test_client().post("/en/subscribe", data={"email": "stored@example.org", "website": ""})
+    assert response.status_code == 303
+    # The answer is complete and not yet closed: the request is in the database already.
+    assert _requests(app) == ["stored@example.org"]
+    response.close()  # the work after the answer carries it out...
+    assert _requests(app) == [] and subscriber(app, "stored@example.org").status == SubscriberStatus.PENDING
+    # ...and hands no mail to SMTP within the request: `newsletter drain` sends it.
+    assert mailbox.received == [] and [row.status for row in outbox_rows(app)] == [MailStatus.QUEUED]
+
+
+def test_a_request_whose_after_work_failed_is_carried_out_by_the_next_drain(app, client, mailbox, runner):
+    from tests.test_faults import database_down
+
+    response = app.test_client().post("/es/subscribe", data={"email": "later@example.org", "website": ""})
+    assert response.status_code == 303
+    with database_down(app):
+        response.close()  # the database went away right after the answer
+    assert _requests(app) == ["later@example.org"] and subscriber(app, "later@example.org") is None
+    drained = runner.invoke(args=["newsletter", "drain"])
+    assert drained.exit_code == 0 and "1 carried out" in drained.output, drained.output
+    assert _requests(app) == [] and subscriber(app, "later@example.org").locale == "es"
+    [mail] = mailbox.to("later@example.org")
+    assert mail["Content-Language"] == "es"
+    # A second drain has nothing left to do.
+    assert runner.invoke(args=["newsletter", "drain"]).exit_code == 0
+    assert len(mailbox.to("later@example.org")) == 1
+
+
+def test_a_request_carried_out_twice_subscribes_once_and_mails_once(app, client, mailbox):
+    from app.newsletter import service
+    from app.newsletter.models import SubscribeRequest
+
+    response = app.test_client().post("/fr/subscribe", data={"email": "twice@example.org", "website": ""})
+    with app.app_context():
+        request_id = db.session.execute(db.select(SubscribeRequest.id)).scalar_one()
+        first = service.process_subscribe_request(request_id)
+        second = service.process_subscribe_request(request_id)
+    response.close()
+    assert len(first) == 1 and second == []
+    assert len(outbox_rows(app)) == 1
+
+
+def test_an_interrupted_confirmation_is_sent_again_by_drain_not_blocked_for_a_day(app, client, mailbox, runner):
+    subscribe(client, "en", "cutoff@example.org")
+    [sent] = mailbox.to("cutoff@example.org")
+    with app.app_context():
+        from app.newsletter.models import OutboxMail
+
+        row = db.session.execute(db.select(OutboxMail)).scalar_one()
+        # As if the sender had been killed mid-send: claimed, its claim lapsed, nothing recorded.
+        row.status, row.next_attempt_at = MailStatus.SENDING, utcnow() - dt.timedelta(minutes=1)
+        db.session.commit()
+    drained = runner.invoke(args=["newsletter", "drain"])
+    assert drained.exit_code == 0 and "cut off while being sent" in drained.output, drained.output
+    assert "cutoff@example.org" not in drained.output  # masked
+    assert len(mailbox.to("cutoff@example.org")) == 2
+    assert [row.status for row in outbox_rows(app)] == [MailStatus.SENT]
+    assert sent["Subject"] == mailbox.to("cutoff@example.org")[1]["Subject"]

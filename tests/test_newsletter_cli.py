@@ -183,7 +183,9 @@ def test_interrupted_mails_are_resent_only_when_an_operator_requeues_them(app, r
     declined = runner.invoke(args=["newsletter", "requeue-interrupted"], input="n\n")
     assert declined.exit_code != 0 and "r***@e***.org" in declined.output
     assert "reader0@example.org" not in declined.output  # addresses are masked
-    assert runner.invoke(args=["newsletter", "drain"]).exit_code == 0
+    # Reported loudly (listed, exit status 1 for cron and systemd), never resent silently.
+    again = runner.invoke(args=["newsletter", "drain"])
+    assert again.exit_code == 1 and "interrupted:" in again.output and "r***@e***.org" in again.output
     assert mailbox.recipients == ["reader2@example.org"]
 
     requeued = runner.invoke(args=["newsletter", "requeue-interrupted", "--yes"])
@@ -194,3 +196,35 @@ def test_interrupted_mails_are_resent_only_when_an_operator_requeues_them(app, r
     assert statuses["reader0@example.org"] == MailStatus.SENT
     assert statuses["reader1@example.org"] == MailStatus.SENDING  # its claim has not lapsed
     assert runner.invoke(args=["newsletter", "requeue-interrupted", "--yes"]).output.strip() == "No interrupted mails."
+
+
+def test_drain_every_runs_as_a_service_carrying_out_stored_requests(app, database_url):
+    """`newsletter drain --every SECONDS` (the service beside gunicorn): a request stored while
+    the work after its answer failed is carried out without anyone running a command."""
+    import subprocess
+    import time
+
+    from app.newsletter import service
+    from tests.conftest import PROJECT_ROOT
+    from tests.live_gunicorn import VENV_BIN, site_environment
+    from tests.newsletter_support import subscriber
+
+    with app.app_context():
+        service.record_subscribe_request(
+            "service@example.org", locale="ar", consent_text="as shown", source_page="/ar/subscribe"
+        )
+    env = site_environment(database_url, MAIL_SERVER="")
+    process = subprocess.Popen(
+        [str(VENV_BIN / "flask"), "newsletter", "drain", "--every", "0.2"],
+        cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while subscriber(app, "service@example.org") is None:
+            assert process.poll() is None, "the drain service stopped"
+            assert time.monotonic() < deadline, "the drain service never carried the request out"
+            time.sleep(0.2)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    assert subscriber(app, "service@example.org").locale == "ar"

@@ -219,7 +219,7 @@ def test_static_files_are_fingerprinted_and_immutable(client):
     assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
     assert client.get("/static/css/site.css").status_code == 404
     assert client.get("/static/css/site.0000000000.css").status_code == 404
-    assert client.get("/static/../app/config.py").status_code == 404
+    assert client.get("/static/../app/config.py").status_code == 400  # a dot segment: refused
 
 
 def test_the_favicon_is_linked_fingerprinted_and_answered_at_the_conventional_path(client):
@@ -309,3 +309,28 @@ def test_a_label_is_followed_by_one_gap_in_every_script(client, locale, expected
     for fragment in expected:
         assert fragment in html, fragment
     assert not re.search(r"：\s", html.split("<body", 1)[1])
+
+
+def test_static_files_are_resolved_once_and_any_other_spelling_is_refused(client):
+    from app.assets import _by_name, static_files
+
+    html = client.get("/en/").get_data(as_text=True)
+    css = re.search(r'href="/static/(css/site\.[0-9a-f]{10}\.css)"', html).group(1)
+    folder, name = css.split("/")
+    spellings = {
+        f"/static/{folder}/x/../{name}": 400,  # dot segments: refused before routing
+        f"/static/{folder}/./{name}": 400,
+        f"/static/{folder}//{name}": 400,
+        f"/static/{folder}/%2e/{name}": 400,
+        f"/static/{folder.upper()}/{name}": 404,
+        f"/static/{folder}/{name}/": 404,
+        f"/static/{folder}/{name.upper()}": 404,
+        f"/static/{folder}/{name}%00": 404,
+        f"/static/{folder}/{name}\\": 404,
+    }
+    for path, status in spellings.items():
+        assert client.get(path).status_code == status, path
+    assert client.get(f"/static/{css}").status_code == 200
+    # One table, made once: requests add nothing to it.
+    assert static_files.cache_info().currsize == 1 and _by_name.cache_info().currsize == 1
+    assert css in static_files() and len(static_files()) == 4

@@ -9,9 +9,9 @@ from flask import Flask, Response, abort, current_app, jsonify, redirect, render
 from sqlalchemy import text
 
 from app.articles import bp
-from app.caching import public_page
+from app.caching import keep_private, public_page
 from app.caching.freshness import article_revision
-from app.comments.section import comments_page_number
+from app.comments.section import canonical_comments_value, comments_page_number, comments_query
 from app.content import all_articles, article_by_slug
 from app.content.rendering import render_article
 from app.extensions import db
@@ -39,12 +39,16 @@ def home(locale: str):
 
 
 @bp.get("/<locale>/articles/<slug>")
-@public_page(version=_article_version, query=comments_page_number)
+@public_page(version=_article_version, query=comments_query)
 def article(locale: str, slug: str):
     locale_or_404(locale)
     found = article_by_slug(slug)
     if found is None:
         abort(404)
+    if (page := canonical_comments_value(request.args)) is not None:
+        # `?comments=01`, `?comments=x`: one address per page, so a cache holds one copy of it.
+        keep_private()
+        return redirect(url_for("articles.article", locale=locale, slug=slug, comments=page or None), code=301)
     return render_template("articles/article.html", **article_page_context(found, comments_page_number(request.args)))
 
 

@@ -14,9 +14,9 @@ from flask import Flask
 from flask_compress import Compress
 
 from app.caching import freshness, layer, policy
-from app.caching.policy import mark_incomplete, public_page
+from app.caching.policy import keep_private, mark_incomplete, public_page
 
-__all__ = ["init_app", "mark_incomplete", "public_page"]
+__all__ = ["init_app", "keep_private", "mark_incomplete", "public_page"]
 
 compress = Compress()
 

@@ -37,8 +37,10 @@ class PublicPageLayer:
         self.store: PageStore = app.extensions["public_page_store"]
         # Paths without a query string that matched a stored page, so the URL map is asked once
         # per page, not once per request. Only paths whose page was stored get in: bounded by the
-        # site's pages, whatever paths are requested.
-        self._matched: dict[tuple[str, str, str], Match] = {}
+        # site's pages, whatever paths are requested. A page's key names no host (the host was
+        # checked before this layer, and pages hold none), so neither does this memo: a Host
+        # header with any port, or any trusted name, cannot grow it.
+        self._matched: dict[tuple[str, str], Match] = {}
         self._lock = threading.Lock()
 
     def __call__(self, environ: dict, start_response: Any) -> Iterable[bytes]:
@@ -67,7 +69,7 @@ class PublicPageLayer:
 
     def _match(self, environ: dict) -> Match | None:
         plain = not environ.get("QUERY_STRING")
-        memo_key = (environ.get("wsgi.url_scheme", "http"), environ.get("HTTP_HOST", ""), environ.get("PATH_INFO", ""))
+        memo_key = (environ.get("wsgi.url_scheme", "http"), environ.get("PATH_INFO", ""))
         if plain and (known := self._matched.get(memo_key)) is not None:
             return known
         try:

@@ -91,19 +91,28 @@ def public_pages(app: Flask) -> dict[str, PublicPage]:
 def cache_control(app: Flask) -> str:
     """Browsers revalidate every time (cheap: 304); shared caches keep a page for a few seconds and
     may serve it a few more while they fetch the next version, so a change reaches every reader
-    within PUBLIC_SHARED_MAX_AGE + PUBLIC_STALE_WHILE_REVALIDATE seconds."""
+    within PUBLIC_SHARED_MAX_AGE + PUBLIC_STALE_WHILE_REVALIDATE seconds. While the site answers
+    with an error or not at all, a cache may serve its copy for PUBLIC_STALE_IF_ERROR seconds
+    (RFC 5861), so readers still get the article through an outage of the site or database."""
     shared, stale = app.config["PUBLIC_SHARED_MAX_AGE"], app.config["PUBLIC_STALE_WHILE_REVALIDATE"]
-    return f"public, max-age=0, s-maxage={shared}, stale-while-revalidate={stale}"
+    on_error = app.config["PUBLIC_STALE_IF_ERROR"]
+    return f"public, max-age=0, s-maxage={shared}, stale-while-revalidate={stale}, stale-if-error={on_error}"
 
 
 def is_public(response: Response) -> bool:
     return bool(response.cache_control.public)
 
 
+def keep_private() -> None:
+    """This answer, though it comes from a public page's view, is for this request alone (a
+    redirect to the canonical address, a page number that does not exist): no cache keeps it."""
+    g._page_incomplete = True
+
+
 def mark_incomplete() -> None:
     """The page being rendered lacks something (e.g. comments while the database is down): serve
     it to this reader, but let no cache keep it."""
-    g._page_incomplete = True
+    keep_private()
 
 
 def _read_version() -> None:
@@ -169,6 +178,7 @@ def apply_policy(response: Response) -> Response:
 def init_app(app: Flask) -> None:
     app.config.setdefault("PUBLIC_SHARED_MAX_AGE", 5)
     app.config.setdefault("PUBLIC_STALE_WHILE_REVALIDATE", 5)
+    app.config.setdefault("PUBLIC_STALE_IF_ERROR", 7 * 24 * 3600)
     app.extensions["public_page_store"] = PageStore()
     app.before_request(_read_version)
     app.after_request(apply_policy)

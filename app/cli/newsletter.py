@@ -3,11 +3,16 @@
 
 from __future__ import annotations
 
+import sys
+import time
+
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from sqlalchemy.exc import DBAPIError
 
 from app.content import article_by_slug
+from app.database import discard_failed_transaction, is_unavailable
 from app.extensions import db
 from app.newsletter import outbox, service
 from app.newsletter.mail import mask_address, subscriber_locale
@@ -78,16 +83,60 @@ def send(slug: str, dry_run: bool, rate: float | None) -> None:
         raise click.ClickException("Some mails were not sent; see the log. Run the command again later.")
 
 
-@newsletter.command("drain")
-def drain() -> None:
-    """Send every queued mail that is due (retries use back-off). Run it from cron."""
+def _describe_interrupted(mail: OutboxMail) -> str:
+    claimed_until = f"{mail.next_attempt_at:%Y-%m-%d %H:%M} UTC"
+    return f"{mail.id}\t{mail.kind}\t{mask_address(mail.to_address)}\tclaimed until {claimed_until}"
+
+
+def _drain_once(quiet: bool = False) -> bool:
+    """One pass; False when something needs an operator (printed). `quiet`: say nothing about a
+    pass that had nothing to do (the --every service)."""
+    done, failed = service.process_subscribe_requests()
+    if done or failed:
+        click.echo(f"Subscribe requests: {done} carried out, {failed} failed (kept, tried again next run).")
+    for mail in outbox.requeue_interrupted_resendable():
+        click.echo(f"Sending again a {mail.kind} mail cut off while being sent: {_describe_interrupted(mail)}")
     report = outbox.deliver_due(rate=current_app.config["NEWSLETTER_SEND_RATE"])
-    click.echo(f"Outbox: {_report_line(report)}.")
-    if interrupted := outbox.interrupted_mail_count():
+    if report.handled or not quiet:
+        click.echo(f"Outbox: {_report_line(report)}.")
+    interrupted = outbox.interrupted_mails()
+    for mail in interrupted:
+        click.echo(f"  interrupted: {_describe_interrupted(mail)}")
+    if interrupted:
         click.echo(
-            f"{interrupted} mails were cut off while being sent; they are not resent "
-            "(see `flask newsletter requeue-interrupted`)."
+            f"WARNING: {len(interrupted)} mails were cut off while being sent; they are not resent, because "
+            "the server may have delivered them (see `flask newsletter requeue-interrupted`)."
         )
+    return not interrupted and not failed
+
+
+@newsletter.command("drain")
+@click.option(
+    "--every",
+    type=float,
+    default=None,
+    metavar="SECONDS",
+    help="Keep running, draining again every SECONDS (as a service, instead of cron).",
+)
+def drain(every: float | None) -> None:
+    """Carry out stored subscribe requests and send every queued mail that is due (retries use
+    back-off); confirmation and welcome mails cut off mid-send are sent again. Run it from cron,
+    or as a service with --every. Exits 1 when mails need an operator (listed)."""
+    if every is None:
+        if not _drain_once():
+            raise SystemExit(1)
+        return
+    while True:
+        try:
+            _drain_once(quiet=True)
+        except DBAPIError as error:  # an outage: the service waits and tries again
+            if not is_unavailable(error):
+                raise
+            discard_failed_transaction(error)
+            click.echo("The database is unavailable; trying again.", err=True)
+        sys.stdout.flush()
+        db.session.remove()
+        time.sleep(every)
 
 
 @newsletter.command("requeue-interrupted")

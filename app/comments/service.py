@@ -5,23 +5,30 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import logging
 import math
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from flask import current_app
 from limits import parse_many
+from limits.storage import MemoryStorage
+from limits.strategies import FixedWindowRateLimiter, RateLimiter
 from sqlalchemy import Engine, bindparam, func, select, update
 
 from app.comments.models import Comment, CommentStatus
 from app.comments.sanitise import flags_for
+from app.database import commit_or_find
 from app.extensions import db, limiter
 from app.moderation.models import Moderator
 from app.networks import client_network
 from app.timeutil import utcnow
 
 DUPLICATE_WINDOW = dt.timedelta(days=1)
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -59,23 +66,44 @@ def _limits_on() -> bool:
     return bool(current_app.config.get("RATELIMIT_ENABLED", True))
 
 
+# While the shared rate-limit storage (Redis) cannot be reached, comments are counted in this
+# process alone, as Flask-Limiter's own in-memory fallback does for the routes it limits: a
+# storage outage never turns a post into an error, and never lifts the limits altogether.
+_fallback: list[RateLimiter] = []  # made on first use, in the process that needs it
+
+
+def _with_limiter(action: Callable[[RateLimiter], T]) -> T:
+    try:
+        return action(limiter.limiter)
+    except Exception as error:  # any storage failure: connection refused, timeout, reset
+        logger.warning("Rate-limit storage unreachable (%s): comments counted per process", type(error).__name__)
+        if not _fallback:
+            _fallback.append(FixedWindowRateLimiter(MemoryStorage()))
+        return action(_fallback[0])
+
+
 def seconds_until_allowed(ip: str | None) -> int | None:
     """None when this address may post now, else how many seconds until it may."""
     if not _limits_on():
         return None
     key = ip or "unknown"
-    waits = []
-    for item in _limit_items():
-        if not limiter.limiter.test(item, "comments", key):
-            reset_at = limiter.limiter.get_window_stats(item, "comments", key).reset_time
-            waits.append(max(1, math.ceil(reset_at - time.time())))
-    return max(waits) if waits else None
+
+    def waits(strategy: RateLimiter) -> list[int]:
+        found = []
+        for item in _limit_items():
+            if not strategy.test(item, "comments", key):
+                reset_at = strategy.get_window_stats(item, "comments", key).reset_time
+                found.append(max(1, math.ceil(reset_at - time.time())))
+        return found
+
+    found = _with_limiter(waits)
+    return max(found) if found else None
 
 
 def _count_post(ip: str | None) -> None:
+    """After the comment is stored: counted wherever counting works, never an error."""
     if _limits_on():
-        for item in _limit_items():
-            limiter.limiter.hit(item, "comments", ip or "unknown")
+        _with_limiter(lambda strategy: [strategy.hit(item, "comments", ip or "unknown") for item in _limit_items()])
 
 
 # --- posting ---
@@ -97,11 +125,19 @@ def _is_duplicate(digest: str) -> bool:
     return found is not None
 
 
+def _stored_id(digest: str, created_at: dt.datetime) -> int | None:
+    return db.session.execute(
+        select(Comment.id).where(Comment.body_digest == digest, Comment.created_at == created_at)
+    ).scalar()
+
+
 def _store(submission: Submission, status: CommentStatus) -> Comment:
     digest = body_digest(submission.article_slug, submission.author_name, submission.body)
     if status is CommentStatus.PENDING and _is_duplicate(digest):
         status = CommentStatus.SPAM
+    created_at = utcnow()
     comment = Comment(
+        created_at=created_at,
         article_slug=submission.article_slug,
         page_locale=submission.page_locale,
         language=submission.language,
@@ -114,7 +150,11 @@ def _store(submission: Submission, status: CommentStatus) -> Comment:
     )
     db.session.add(comment)
     _forget_old_addresses()
-    db.session.commit()
+    # A commit whose answer was lost is looked up: stored means answered as stored, never "send
+    # it again" for a comment that is waiting for a moderator.
+    found = commit_or_find(lambda: _stored_id(digest, created_at))
+    if found is not None:
+        comment = db.session.get(Comment, found)
     _count_post(submission.ip)
     return comment
 

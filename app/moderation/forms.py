@@ -8,18 +8,29 @@ from flask_babel import format_timedelta
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, ValidationError
 
 from app.i18n import registered_locales
 from app.moderation.models import Moderator
 from app.moderation.notifications import DIGEST_INTERVALS
 
 
+def no_control_characters(_form: FlaskForm, field: EmailField) -> None:
+    """A NUL or another control character can be in no address (PostgreSQL refuses NUL in text
+    outright): a clear form error, before any query."""
+    if any(ord(char) < 0x20 or 0x7F <= ord(char) < 0xA0 for char in field.data or ""):
+        raise ValidationError(_l("Enter an email address in the correct format, like name@example.com"))
+
+
 class LoginForm(FlaskForm):
     email = EmailField(
         _l("Email address"),
         id="login-email",
-        validators=[DataRequired(message=_l("Enter your email address")), Length(max=254)],
+        validators=[
+            DataRequired(message=_l("Enter your email address")),
+            Length(max=254),
+            no_control_characters,
+        ],
     )
     password = PasswordField(
         _l("Password"),

@@ -67,3 +67,25 @@ class OutboxMail(db.Model):
     last_error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+
+class SubscribeRequest(db.Model):
+    """A subscribe form as it was sent, stored before the answer "check your inbox" leaves.
+
+    The view only ever inserts one of these (the same statement for every address, so the answer
+    says nothing about who is subscribed); turning it into a subscription and a confirmation mail
+    happens after the answer, and again in `flask newsletter drain` for any the first try left
+    (an outage, a timeout, a killed worker): a row is deleted only in the transaction that made
+    its subscription.
+    """
+
+    __tablename__ = "subscribe_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))  # normalised, as the form validated it
+    locale: Mapped[str] = mapped_column(String(20))
+    consent_text: Mapped[str] = mapped_column(Text)
+    source_page: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str] = mapped_column(Text, default="")

@@ -132,6 +132,20 @@ def requeue_interrupted(mail_ids: Iterable[int]) -> int:
     return requeued
 
 
+# Mails that may safely go twice: a second confirmation or welcome mail is harmless (the link
+# in it does what the first one's does), a lost one blocks a person's subscription.
+RESENT_WHEN_INTERRUPTED = ("confirm", "welcome")
+
+
+def requeue_interrupted_resendable() -> list[OutboxMail]:
+    """Queue again the interrupted mails of the kinds above (for `newsletter drain`); the others
+    (announcements, digests) wait for an operator. Returns the mails requeued."""
+    mails = [mail for mail in interrupted_mails() if mail.kind in RESENT_WHEN_INTERRUPTED]
+    if mails:
+        requeue_interrupted(mail.id for mail in mails)
+    return mails
+
+
 def _claim(mail_id: int) -> OutboxMail | None:
     """Mark a queued mail as being sent; only one worker or process can win it."""
     now = utcnow()
@@ -258,18 +272,30 @@ def deliver_due(*, rate: float = 0) -> DeliveryReport:
     return deliver(due_mail_ids(), rate=rate)
 
 
+def sends_in_requests(app: Flask) -> bool:
+    """Whether a request may hand its mails over itself: only when they are written to the log
+    (no MAIL_SERVER, a laptop). With an SMTP server, `flask newsletter drain` sends them, so no
+    SMTP conversation ever runs inside a request's time (a slow server would hold the worker
+    until gunicorn killed it mid-send)."""
+    return not app.config.get("MAIL_SERVER")
+
+
 def after_response(response: Response, work: Callable[[], list[int]]) -> Response:
-    """Do `work` (which queues mails and returns their ids) once the reader has their answer,
-    then send those mails. The answer, its headers and how long it takes are the same whatever
-    the work finds: used where the answer must not tell who is subscribed."""
+    """Do `work` (database work that queues mails and returns their ids) once the reader has their
+    answer. The answer, its headers and how long it takes are the same whatever the work finds:
+    used where the answer must not tell who is subscribed. Whatever `work` must not lose is
+    stored before the answer (the work only carries it out: `newsletter drain` does it again if
+    this fails); its mails are sent by `newsletter drain`, or logged here without MAIL_SERVER."""
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
 
     def run() -> None:
         with app.app_context():
             try:
-                deliver(work())
-            except Exception:  # logged without addresses; the person can ask again
-                logger.exception("Work after the response failed")
+                mail_ids = work()
+                if sends_in_requests(app):
+                    deliver(mail_ids)
+            except Exception:  # logged without addresses; `newsletter drain` carries it out
+                logger.exception("Work after the response failed; `flask newsletter drain` will do it")
                 db.session.rollback()
 
     response.call_on_close(run)
@@ -277,7 +303,7 @@ def after_response(response: Response, work: Callable[[], list[int]]) -> Respons
 
 
 def deliver_after_response(response: Response, mail_ids: list[int]) -> Response:
-    """Send these mails once the reader has their answer: a slow or absent SMTP server never
-    delays a page, and the page looks and takes the same whether or not a mail was sent. A mail
-    whose sending fails stays queued for the next drain."""
+    """These mails, queued and committed before the answer, go out with the next drain (or to
+    the log once the reader has their answer, without MAIL_SERVER): a slow or absent SMTP server
+    never delays a page, and the page looks and takes the same whether or not a mail was sent."""
     return after_response(response, lambda: mail_ids) if mail_ids else response

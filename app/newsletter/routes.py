@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 
 from app import cross_origin
 from app.caching import public_page
-from app.database import answer_if_unavailable, require_database
+from app.database import answer_if_unavailable
 from app.extensions import csrf, limiter
 from app.i18n import locale_or_404
 from app.newsletter import service
@@ -64,19 +64,20 @@ def subscribe(locale: str):
             {"Retry-After": "30"},
         )
     )
-    require_database()
     answer = redirect(url_for("newsletter.check_inbox", locale=site_locale.code), code=303)
     if form.is_bot:
         return answer  # a filled honeypot gets the same answer and nothing else
-    details = {
-        "email": form.email.data,
-        "locale": site_locale.code,
-        "consent_text": consent_wording(),
-        "source_page": _source_page(form.source.data, here),
-    }
-    # Whether the address is new, pending or confirmed is looked up only after the answer has
-    # gone: the answer and its timing are the same for every address.
-    return after_response(answer, lambda: service.subscribe(**details))
+    # Stored before the answer leaves (one INSERT, the same for every address), so no outage,
+    # timeout or closed connection after it can lose the request. Whether the address is new,
+    # pending or confirmed is looked up only after the answer has gone, or by the next
+    # `flask newsletter drain` if that fails: the answer and its timing are the same for all.
+    request_id = service.record_subscribe_request(
+        form.email.data,
+        locale=site_locale.code,
+        consent_text=consent_wording(),
+        source_page=_source_page(form.source.data, here),
+    )
+    return after_response(answer, lambda: service.process_subscribe_request(request_id))
 
 
 @bp.get("/<locale>/subscribe/check-your-inbox")

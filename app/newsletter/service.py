@@ -8,15 +8,16 @@ import enum
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from app.content import Article
 from app.content.rendering import translate_message
+from app.database import commit_or_find, is_unavailable
 from app.extensions import db
 from app.i18n import SOURCE_LOCALE
 from app.newsletter import outbox
 from app.newsletter.mail import external_url, render_mail, subscriber_locale
-from app.newsletter.models import MailStatus, OutboxMail, Subscriber, SubscriberStatus
+from app.newsletter.models import MailStatus, OutboxMail, Subscriber, SubscribeRequest, SubscriberStatus
 from app.newsletter.tokens import TokenResult, confirm_token, unsubscribe_token
 from app.timeutil import utcnow
 
@@ -108,33 +109,108 @@ def queue_announcement(article: Article, subscriber: Subscriber) -> OutboxMail |
 # --- what readers do ---------------------------------------------------------------------------
 
 
-def subscribe(email: str, *, locale: str, consent_text: str, source_page: str) -> list[int]:
-    """Record a request to subscribe; returns the ids of mails to send now.
+def record_subscribe_request(email: str, *, locale: str, consent_text: str, source_page: str) -> int:
+    """Store a subscribe form as sent, before the answer: one INSERT and a commit, the same for
+    every address (nothing about the address is read). Returns the request's id."""
+    created_at = utcnow()
+    request = SubscribeRequest(
+        email=email,
+        locale=locale,
+        consent_text=consent_text,
+        source_page=source_page[:300],
+        created_at=created_at,
+        attempts=0,
+        last_error="",
+    )
+    db.session.add(request)
+    found = commit_or_find(
+        lambda: db.session.execute(
+            select(SubscribeRequest.id).where(
+                SubscribeRequest.email == email, SubscribeRequest.created_at == created_at
+            )
+        ).scalar()
+    )
+    return found if found is not None else request.id
+
+
+def subscribe(
+    email: str, *, locale: str, consent_text: str, source_page: str, done: SubscribeRequest | None = None
+) -> list[int]:
+    """Record a request to subscribe; returns the ids of the mails it queued.
 
     The caller answers the same whatever happens here, so nobody learns who is subscribed.
     A confirmed subscriber is left as they are; anyone else (new, pending, left) is pending
-    until they confirm, with at most one confirmation mail a day.
+    until they confirm, with at most one confirmation mail a day. `done`, the stored request
+    this carries out, is deleted in the same transaction.
     """
     now = utcnow()
     subscriber = find_subscriber(email)
-    if subscriber is not None and subscriber.status == SubscriberStatus.ACTIVE:
-        return []
+    wants_mail = subscriber is None or subscriber.status != SubscriberStatus.ACTIVE
     if subscriber is None:
         subscriber = Subscriber(email=email, status=SubscriberStatus.PENDING)
         db.session.add(subscriber)
-    subscriber.status = SubscriberStatus.PENDING
-    subscriber.locale = locale
-    subscriber.consent_text = consent_text
-    subscriber.source_page = source_page[:300]
-    subscriber.consented_at = now
+    if wants_mail:
+        subscriber.status = SubscriberStatus.PENDING
+        subscriber.locale = locale
+        subscriber.consent_text = consent_text
+        subscriber.source_page = source_page[:300]
+        subscriber.consented_at = now
+    if done is not None:
+        db.session.delete(done)
     try:
         db.session.flush()  # the id goes into the token
-        mail = queue_confirmation(subscriber, now=now)
+        mail = queue_confirmation(subscriber, now=now) if wants_mail else None
         db.session.commit()
     except IntegrityError:
         db.session.rollback()  # the same address at the same moment: the other request won
         return []
     return [mail.id] if mail is not None else []
+
+
+def process_subscribe_request(request_id: int) -> list[int]:
+    """Carry out a stored request (after the answer, or in `newsletter drain`): the subscription
+    and its confirmation mail are queued and the request deleted in one transaction. Running it
+    twice, or in two processes at once, subscribes once and queues one mail."""
+    for _attempt in range(2):  # a concurrent request for the same address may win the first try
+        request = db.session.get(SubscribeRequest, request_id, populate_existing=True)
+        if request is None:
+            return []
+        mail_ids = subscribe(
+            request.email,
+            locale=request.locale,
+            consent_text=request.consent_text,
+            source_page=request.source_page,
+            done=request,
+        )
+        if db.session.get(SubscribeRequest, request_id, populate_existing=True) is None:
+            return mail_ids
+    return []
+
+
+def process_subscribe_requests() -> tuple[int, int]:
+    """Every stored request the answer's own work left (an outage, a killed worker), oldest
+    first: (carried out, failed and kept for the next run). Stops at a database outage."""
+    done = failed = 0
+    for request_id in db.session.execute(select(SubscribeRequest.id).order_by(SubscribeRequest.id)).scalars().all():
+        try:
+            process_subscribe_request(request_id)
+            done += 1
+        except SQLAlchemyError as error:
+            db.session.rollback()
+            if is_unavailable(error):
+                raise
+            db.session.execute(
+                update(SubscribeRequest)
+                .where(SubscribeRequest.id == request_id)
+                .values(attempts=SubscribeRequest.attempts + 1, last_error=f"{type(error).__name__}"[:500])
+            )
+            db.session.commit()
+            failed += 1
+    return done, failed
+
+
+def pending_subscribe_requests() -> int:
+    return db.session.execute(select(func.count(SubscribeRequest.id))).scalar_one()
 
 
 class ConfirmOutcome(enum.Enum):
@@ -203,10 +279,13 @@ def active_subscribers() -> list[Subscriber]:
 
 
 def delete_subscriber(email: str) -> bool:
-    """Erase a person: their record and every mail queued or sent to them."""
+    """Erase a person: their record, any request of theirs not yet carried out, and every mail
+    queued or sent to them."""
+    requests = db.session.execute(delete(SubscribeRequest).where(func.lower(SubscribeRequest.email) == email.lower()))
     subscriber = find_subscriber(email)
     if subscriber is None:
-        return False
+        db.session.commit()
+        return bool(requests.rowcount)
     db.session.execute(delete(OutboxMail).where(OutboxMail.subscriber_id == subscriber.id))
     db.session.execute(delete(OutboxMail).where(func.lower(OutboxMail.to_address) == subscriber.email.lower()))
     db.session.delete(subscriber)

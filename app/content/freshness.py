@@ -56,22 +56,26 @@ def message_states(catalog: Catalog, english: Mapping[str, str]) -> dict[str, St
 
 
 @lru_cache(maxsize=32)
-def _outdated_in(path: str, modified: int) -> frozenset[str]:
-    # Keyed by modification time: a deployed catalogue is read once per worker, a changed one again.
+def _states_in(path: str, modified: int, articles: tuple[Article, ...]) -> dict[str, State]:
+    # Keyed by modification time (a deployed catalogue is read once per worker, a changed one
+    # again) and by the articles (another articles folder has other messages).
     with Path(path).open("rb") as handle:
         catalog = read_po(handle)
-    return frozenset(
-        context
-        for article in all_articles()
-        for context, state in message_states(catalog, english_of(article)).items()
-        if state is State.OUTDATED
-    )
+    states: dict[str, State] = {}
+    for article in articles:
+        states.update(message_states(catalog, english_of(article)))
+    return states
+
+
+def catalogue_states(catalogue_path: Path) -> dict[str, State]:
+    """The state of every article message in this catalogue (none when it does not exist)."""
+    try:
+        modified = catalogue_path.stat().st_mtime_ns
+    except OSError:
+        return {}
+    return _states_in(str(catalogue_path), modified, all_articles())
 
 
 def outdated_contexts(catalogue_path: Path) -> frozenset[str]:
     """The msgctxts of article messages whose translation in this catalogue is outdated."""
-    try:
-        modified = catalogue_path.stat().st_mtime_ns
-    except OSError:
-        return frozenset()
-    return _outdated_in(str(catalogue_path), modified)
+    return frozenset(context for context, state in catalogue_states(catalogue_path).items() if state is State.OUTDATED)

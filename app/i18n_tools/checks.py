@@ -132,8 +132,11 @@ def check_blocks(catalog: Catalog, path: Path, template: Catalog) -> list[Proble
     states = message_states(catalog, english)
     problems = []
     for article in articles:
+        # Only what the template holds: a catalogue is made from the template, not from the files.
         waiting = sorted(
-            context for context in publication_contexts(article) if states.get(context, State.MISSING) is not State.TRANSLATED
+            context
+            for context in publication_contexts(article) & english.keys()
+            if states.get(context, State.MISSING) is not State.TRANSLATED
         )
         if waiting:
             detail = (

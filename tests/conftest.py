@@ -152,3 +152,16 @@ def live_server(live_app: Flask) -> Iterator[LiveServer]:
     server = LiveServer(live_app).start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def two_articles(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """ARTICLES_DIR (environment, so the CLI and module-level code see it too) pointing at the
+    shipped articles plus the test-only second article."""
+    from tests.articles_support import articles_folder, forget_articles
+
+    folder = articles_folder(tmp_path / "articles")
+    monkeypatch.setenv("ARTICLES_DIR", str(folder))
+    forget_articles()
+    yield folder
+    forget_articles()

@@ -7,11 +7,11 @@ English), one line per review (blank lines and `#` comments are ignored):
     muscle-spasms-in-children 2026-11-20 2026-11-24 clinical-bilingual-review doctor Dr Ana Ruiz
 
 that is: article slug, the English `source_version` that was reviewed, the date of the review,
-the method (one of METHODS), the reviewer's role (one of ROLES), then optionally the reviewer's
+the method (one of METHODS), the reviewer's role (one of ROLES), then the reviewer's
 name. A check of the English against its listed sources by the editorial team is
 `sources-check editor` (no name needed); every other method claims that a person did it, so its
-record names that person. Lines written before methods were recorded (`slug version date [name]`) still count, as
-a review of unknown method. An article may have several reviews (one per method, say).
+record names that person. Lines written before methods were recorded (`slug version date
+[name]`) still count, as a review of unknown method. An article may have several reviews (one per method, say).
 (A `.po` header field would be lost: Babel drops unknown headers whenever it rewrites or
 compiles a catalogue.)
 """
@@ -103,7 +103,9 @@ def parse_reviews(text: str) -> ReviewFile:
                 continue
             method, role, reviewer = rest[0], rest[1], rest[2] if len(rest) > 2 else ""
             if (method == SOURCES_CHECK) != (role == EDITOR):
-                errors.append((number, "a sources check is done by the editor, and the editor's check is a sources check"))
+                errors.append(
+                    (number, "a sources check is done by the editor, and an editor's check is a sources check")
+                )
                 continue
             if method != SOURCES_CHECK and not reviewer:
                 errors.append((number, f"a {method} claims that a person did it: name the reviewer after the role"))
@@ -151,9 +153,9 @@ def next_review_due(checked_on: dt.date) -> dt.date:
 def wrong_language_methods(record: ReviewFile, catalogue: str) -> list[tuple[int, str]]:
     """Records whose method does not apply to this text: a sources check is of the English."""
     allowed = ENGLISH_METHODS if catalogue == ENGLISH else TRANSLATION_METHODS
+    text = "the English" if catalogue == ENGLISH else "a translation"
     return [
-        (review.line, f"{review.method} is not a review of {'the English' if catalogue == ENGLISH else 'a translation'}:"
-         f" use one of {', '.join(allowed)}")
+        (review.line, f"{review.method} is not a review of {text}: use one of {', '.join(allowed)}")
         for review in record.reviews
         if review.method is not None and review.method not in allowed
     ]

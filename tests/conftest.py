@@ -138,10 +138,14 @@ class LiveServer:
 
 @pytest.fixture(scope="session")
 def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
-    """One migrated app for the whole browser session (read-mostly pages)."""
+    """One migrated app for the whole browser session (read-mostly pages), serving the shipped
+    articles and the test-only second one (tests/articles_support.py): every page is checked
+    with two articles, the second published in English only."""
+    from tests.articles_support import articles_folder
+
     tmp_path = tmp_path_factory.mktemp("live")
     with throwaway_database(tmp_path, "live") as url:
-        application = make_test_app(url, tmp_path)
+        application = make_test_app(url, tmp_path, ARTICLES_DIR=str(articles_folder(tmp_path / "articles")))
         yield application
         with application.app_context():
             db.engine.dispose()

@@ -35,7 +35,10 @@ def test_the_fixture_article_is_a_valid_article_loaded_through_the_folder(two_ar
     assert (Path(__file__).parent / "fixtures" / "articles" / f"{SECOND_SLUG}.yaml").exists()
 
 
-def test_the_shipped_site_does_not_carry_the_test_article(client):
+def test_the_shipped_site_does_not_carry_the_test_article(database_url, tmp_path, monkeypatch):
+    monkeypatch.delenv("ARTICLES_DIR", raising=False)
+    forget_articles()
+    client = make_test_app(database_url, tmp_path).test_client()
     assert SECOND_SLUG not in client.get("/en/").get_data(as_text=True)
     assert client.get(f"/en/articles/{SECOND_SLUG}").status_code == 404
 

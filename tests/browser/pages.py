@@ -34,6 +34,9 @@ LINK_TOKENS: dict[str, str] = {}
 
 
 ARTICLE_PATH = "/{locale}/articles/muscle-spasms-in-children"
+# The test-only second article (tests/fixtures/articles): published in English only, so in any
+# other language its address leads to the English page.
+SECOND_ARTICLE_PATH = "/{locale}/articles/fever-in-children"
 MODERATOR_EMAIL = "moderator@example.org"
 MODERATOR_PASSWORD = "correct horse battery staple"
 
@@ -81,6 +84,7 @@ def _subscribe(page: Page) -> Response | None:
 PAGE_KINDS: list[PageKind] = [
     PageKind("home", "/{locale}/"),
     PageKind("article", ARTICLE_PATH),
+    PageKind("second-article", SECOND_ARTICLE_PATH),
     PageKind("about", "/{locale}/about"),
     PageKind("not-found", "/{locale}/no-such-page", status=404),
     # The article again after posting the comment form empty: error summary, invalid fields.

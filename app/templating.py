@@ -67,7 +67,7 @@ _SELF_SPACED_ENDINGS = ("\uff1a", "\ufe30")
 
 
 def label_gap(label: str) -> str:
-    """The space that goes between a translated label ("Last reviewed:") and what follows it."""
+    """The space that goes between a translated label ("Important:") and what follows it."""
     return "" if str(label).endswith(_SELF_SPACED_ENDINGS) else " "
 
 

@@ -181,9 +181,12 @@ def load_article_file(path: Path) -> Article:
     return article
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Library:
-    """The articles of a folder that load, and one error for each file that does not."""
+    """The articles of a folder that load, and one error for each file that does not.
+
+    Compared and hashed by identity: one loaded folder is one key for caches derived from it.
+    """
 
     articles: tuple[Article, ...]
     errors: tuple[ArticleError, ...]

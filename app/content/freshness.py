@@ -18,7 +18,7 @@ from pathlib import Path
 from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import read_po
 
-from app.content import Article, all_articles
+from app.content import Article, Library, articles_dir, load_library
 
 
 class State(enum.Enum):
@@ -56,13 +56,13 @@ def message_states(catalog: Catalog, english: Mapping[str, str]) -> dict[str, St
 
 
 @lru_cache(maxsize=32)
-def _states_in(path: str, modified: int, articles: tuple[Article, ...]) -> dict[str, State]:
+def _states_in(path: str, modified: int, library: Library) -> dict[str, State]:
     # Keyed by modification time (a deployed catalogue is read once per worker, a changed one
-    # again) and by the articles (another articles folder has other messages).
+    # again) and by the loaded articles folder (another folder has other messages).
     with Path(path).open("rb") as handle:
         catalog = read_po(handle)
     states: dict[str, State] = {}
-    for article in articles:
+    for article in library.articles:
         states.update(message_states(catalog, english_of(article)))
     return states
 
@@ -73,7 +73,7 @@ def catalogue_states(catalogue_path: Path) -> dict[str, State]:
         modified = catalogue_path.stat().st_mtime_ns
     except OSError:
         return {}
-    return _states_in(str(catalogue_path), modified, all_articles())
+    return _states_in(str(catalogue_path), modified, load_library(articles_dir()))
 
 
 def outdated_contexts(catalogue_path: Path) -> frozenset[str]:

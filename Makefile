@@ -1,4 +1,5 @@
-# Quick start: `make run` serves the site on http://127.0.0.1:5000; `make test` runs every test.
+# Quick start: `make run` serves the site on http://127.0.0.1:5000 (`make run PORT=5001` for another
+# port, e.g. a second copy or when 5000 is taken); `make test` runs every test.
 # Installs come from requirements.lock (exact, hash-checked versions); `make lock` regenerates it
 # from the ranges in pyproject.toml, `make test-latest` tries the newest releases those ranges allow.
 PYTHON ?= python3
@@ -12,6 +13,7 @@ EXTRAS := test,postgres,redis
 SCREEN_READER := tests/browser/screen-reader
 SCREEN_READER_STAMP := $(SCREEN_READER)/node_modules/.package-lock.json
 UV_VERSION := 0.13.9
+PORT ?= 5000
 export FLASK_APP := app
 
 .PHONY: run test test-fast test-latest lint lock translations migrate bench clean screen-reader
@@ -34,7 +36,7 @@ migrate: translations
 	$(BIN)/flask db upgrade
 
 run: migrate
-	$(BIN)/flask run --host 127.0.0.1 --port 5000
+	SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" $(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 test: translations $(SCREEN_READER_STAMP)
 	$(BIN)/ruff check app tests bench tools

@@ -91,8 +91,10 @@ def test_emergency_callout_comes_first_and_every_callout_has_an_h3_spoken_urgenc
         heading = headings[0]
         section = next(node for node in heading.ancestors() if node.tag == "section")
         assert section.children and section.find("h2") is not None, "the callout's h3 must sit under an h2"
-        prefix = heading.find("span", class_="visually-hidden")
+        # The urgency word is seen as well as heard: a visible part of the heading, first.
+        prefix = heading.find("span", class_="callout__urgency")
         assert prefix is not None and prefix.text()
+        assert not any("visually-hidden" in node.classes for node in [prefix, *prefix.ancestors()])
         assert spoken(heading).startswith(prefix.text()), "the urgency word must be spoken first"
         assert heading.attrs.get("id")
         ids.append(heading.attrs["id"])
@@ -177,8 +179,10 @@ def test_translation_without_a_review_record_says_so_and_links_to_the_english(cl
     (link,) = notice.find_all("a")
     assert link.attrs["href"] == article_url("en") and link.attrs["hreflang"] == "en"
     assert "lang" not in link.attrs  # the link's words are in the page's language
-    header = root.find("header", class_="article__header")
-    assert notice in list(header.iter()), "the notice belongs near the top, in the article header"
+    # Near the top: in the article's header block (after the title and the at-a-glance box),
+    # before the Contents.
+    intro = root.find("div", class_="article__header")
+    assert notice in list(intro.iter()), "the notice belongs near the top, in the article header"
     home = client.get(f"/{locale}/").get_data(as_text=True)
     assert translated(app, locale, UNREVIEWED_HOME_LINE) in home
 

@@ -16,8 +16,9 @@ def incomplete_es_client(database_url, tmp_path):
     """The site with a copy of the Spanish catalogue, otherwise complete, that lacks a heading
     and two paragraphs."""
     article = article_by_slug(ARTICLE_SLUG)
-    overview = article.sections[0]
-    removed = [overview.heading, overview.blocks[0].message, article.sections[1].blocks[0].message]
+    (overview,) = [section for section in article.sections if section.id == "overview"]
+    (first_aid,) = [section for section in article.sections if section.id == "seizure-first-aid"]
+    removed = [overview.heading, overview.blocks[0].message, first_aid.blocks[0].message]
     translations = copy_translations(tmp_path / "translations")
 
     def drop(catalog):

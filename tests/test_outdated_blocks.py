@@ -21,7 +21,7 @@ from tests.i18n_helpers import copy_translations, fallback_texts, rewrite
 from tests.test_translate_cli import cli
 
 ORDINARY = f"{ARTICLE_SLUG}|overview|symptoms"
-REQUIRED = f"{ARTICLE_SLUG}|overview|call-emergency-number"
+REQUIRED = f"{ARTICLE_SLUG}|when-to-get-help|see-a-doctor"
 CORRECTION = " Corrected sentence added to the English."
 
 

@@ -305,7 +305,7 @@ def test_the_subscribe_page_form_is_named_by_its_heading(client, locale):
 @pytest.mark.parametrize(
     ("locale", "expected"),
     [
-        ("en", ["<strong>Important:</strong> This", ">Emergency: </span>"]),
+        ("en", ["<strong>Important:</strong> This", ">Emergency:</span> Call"]),
         ("fr", ["<strong>Important\u00a0:</strong> Cet"]),
         ("ar", ["<strong>مهم:</strong> "]),
         # A full-width colon carries its own spacing: no space after it.

@@ -57,7 +57,11 @@ def article(locale: str, slug: str):
 def sitemap():
     site = current_app.config["SITE_URL"]
     locales = registered_locales()
-    pages = [("articles.home", {}, locales), ("articles.about", {}, locales)]
+    pages = [
+        ("articles.home", {}, locales),
+        ("articles.about", {}, locales),
+        ("articles.emergency_numbers", {}, locales),
+    ]
     # An article is listed, with its alternates, only in the languages that publish it.
     pages += [("articles.article", {"slug": item.slug}, published_locales(item, locales)) for item in all_articles()]
     xml = render_template("articles/sitemap.xml", pages=pages, site=site)

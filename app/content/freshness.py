@@ -16,9 +16,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
-from babel.messages.pofile import read_po
 
 from app.content import Article, Library, articles_dir, load_library
+from app.i18n_tools import pofile
 
 
 class State(enum.Enum):
@@ -59,8 +59,7 @@ def message_states(catalog: Catalog, english: Mapping[str, str]) -> dict[str, St
 def _states_in(path: str, modified: int, library: Library) -> dict[str, State]:
     # Keyed by modification time (a deployed catalogue is read once per worker, a changed one
     # again) and by the loaded articles folder (another folder has other messages).
-    with Path(path).open("rb") as handle:
-        catalog = read_po(handle)
+    catalog = pofile.load(Path(path))
     states: dict[str, State] = {}
     for article in library.articles:
         states.update(message_states(catalog, english_of(article)))

@@ -13,17 +13,23 @@ from babel import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
-from babel.messages.pofile import read_po, write_po
 from flask import current_app
 
 from app.i18n import SiteLocale
+from app.i18n_tools import pofile
 from app.i18n_tools.plurals import formula_for
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
 BABEL_CFG = PROJECT_ROOT / "babel.cfg"
 PROJECT_NAME = "Child Health Guide"
 KEYWORDS = {**DEFAULT_KEYWORDS, "lazy_gettext": None, "_l": None, "lazy_ngettext": (1, 2)}
-WIDTH = 76
+# Babel puts the language's name in place of "Translations template" and the year for YEAR.
+HEADER_COMMENT = f"""\
+# Translations template for {PROJECT_NAME}.
+# Copyright (C) YEAR {PROJECT_NAME}
+# This file is distributed under the same license as the {PROJECT_NAME} project.
+#"""
+TEMPLATE_NOTE = "# Written by `flask translate extract` from the code, templates and articles: do not edit it."
 
 
 def translations_dir() -> Path:
@@ -48,14 +54,13 @@ def catalogue_paths(directory: Path) -> Iterator[tuple[str, Path]]:
 
 
 def load(path: Path, *, strict: bool = False) -> Catalog:
-    with path.open("rb") as handle:
-        return read_po(handle, abort_invalid=strict)
+    """A catalogue with the previous English of its fuzzy messages (see pofile.py)."""
+    return pofile.load(path, strict=strict)
 
 
 def save(catalog: Catalog, path: Path, *, sort_by_file: bool = False) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("wb") as handle:
-        write_po(handle, catalog, width=WIDTH, include_previous=True, sort_by_file=sort_by_file)
+    """Write it as GNU gettext (msgmerge) and Weblate write PO files (see pofile.py)."""
+    pofile.write(catalog, path, sort_by_file=sort_by_file)
 
 
 def message_key(message: Message) -> tuple[str, str | None]:
@@ -86,7 +91,12 @@ def extract_template(root: Path = PROJECT_ROOT) -> Catalog:
     """Every translatable message in the code, templates and articles, as babel.cfg maps them."""
     with BABEL_CFG.open(encoding="utf-8") as handle:
         method_map, options_map = parse_mapping_cfg(handle)
-    catalog = Catalog(project=PROJECT_NAME, copyright_holder=PROJECT_NAME, charset="utf-8")
+    catalog = Catalog(
+        project=PROJECT_NAME,
+        copyright_holder=PROJECT_NAME,
+        charset="utf-8",
+        header_comment=HEADER_COMMENT.removesuffix("#") + TEMPLATE_NOTE + "\n#",
+    )
     found = extract_from_dir(
         str(root),
         method_map,
@@ -97,6 +107,20 @@ def extract_template(root: Path = PROJECT_ROOT) -> Catalog:
     )
     for filename, lineno, message, comments, context in found:
         catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
+    babel_header = dict(catalog.mime_headers)
+    pofile.set_header(
+        catalog,
+        [
+            ("Project-Id-Version", PROJECT_NAME),
+            # No address receives reports about the English yet: TRANSLATING.md says to open an issue.
+            ("Report-Msgid-Bugs-To", ""),
+            ("POT-Creation-Date", babel_header["POT-Creation-Date"]),
+            ("MIME-Version", "1.0"),
+            ("Content-Type", "text/plain; charset=UTF-8"),
+            ("Content-Transfer-Encoding", "8bit"),
+            ("Generated-By", babel_header["Generated-By"]),
+        ],
+    )
     return catalog
 
 
@@ -104,19 +128,29 @@ def merge_template(catalog: Catalog, template: Catalog) -> None:
     """Bring a catalogue up to date with the template, keeping every translation.
 
     Unchanged messages keep their translation. A message whose English changed gets the
-    old translation marked fuzzy (with the old English as `#| msgid` for the translator):
-    article blocks are matched by their msgctxt, UI strings by similarity to a string that
-    disappeared. New messages start empty: Babel's own fuzzy matching would also guess
-    translations for new strings from unrelated existing ones.
+    old translation marked fuzzy, with the old English as `#| msgctxt` / `#| msgid` for the
+    translator (Poedit and Weblate show the difference): article blocks are matched by their
+    msgctxt, UI strings by similarity to a string that disappeared. New messages start empty:
+    Babel's own fuzzy matching would also guess translations for new strings from unrelated
+    existing ones. As in msgmerge, a message that stays fuzzy keeps its previous English (the
+    English its translation was made from, even after a second change), and one a translator
+    confirmed has none.
     """
+    earlier = {message_key(message): _previous(message) for message in catalog if message.id and message.fuzzy}
     # Babel puts the template's own Message objects into the catalogue for new messages, and
     # the loop below gives them a translation: without a copy, one language's translation
     # would leak through the shared template into the next catalogue merged with it.
     catalog.update(copy.deepcopy(template), no_fuzzy_matching=True, update_header_comment=False)
+    catalog.msgid_bugs_address = template.msgid_bugs_address  # as msgmerge does, with POT-Creation-Date
     gone = dict(catalog.obsolete)
     for message in catalog:
-        if not message.id or _has_translation(message):
+        if not message.id:
             continue
+        if _has_translation(message):
+            previous = earlier.get(message_key(message)) if message.fuzzy else None
+            pofile.set_previous(message, *(previous or (None, None)))
+            continue
+        pofile.set_previous(message, None, None)
         key = _changed_source(message, gone)
         if key is None:
             continue
@@ -124,7 +158,17 @@ def merge_template(catalog: Catalog, template: Catalog) -> None:
         del catalog.obsolete[key]
         message.string = old.string
         message.flags.add("fuzzy")
-        message.previous_id = [old.id] if isinstance(old.id, str) else list(old.id)
+        pofile.set_previous(message, *(_previous(old) if old.fuzzy and old.previous_id else _english(old)))
+
+
+def _english(message: Message) -> tuple[list[str], str | None]:
+    return source_texts(message), message.context
+
+
+def _previous(message: Message) -> tuple[list[str], str | None] | None:
+    if not message.previous_id:
+        return None
+    return list(message.previous_id), pofile.previous_context(message)
 
 
 def _has_translation(message: Message) -> bool:
@@ -184,6 +228,8 @@ def init_catalogue(template: Catalog, new: NewLocale) -> Catalog:
         project=PROJECT_NAME,
         copyright_holder=PROJECT_NAME,
         language_team=new.site_locale.endonym,
+        msgid_bugs_address=template.msgid_bugs_address or None,
+        header_comment=HEADER_COMMENT,
         charset="utf-8",
         fuzzy=False,
         revision_date=dt.datetime.now(dt.UTC),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gettext
 import io
-import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -13,6 +12,7 @@ from pathlib import Path
 from babel.messages.catalog import Catalog, Message
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError
+from translate.storage import pypo
 
 from app.content import all_articles
 from app.content.freshness import State, message_states
@@ -23,8 +23,9 @@ from app.i18n_tools.glossary import Glossary
 from app.i18n_tools.meaning import meaning_findings, notes_findings
 from app.i18n_tools.patterns import BRACES, PRINTF, TAG
 from app.i18n_tools.plurals import check_formula
+from app.i18n_tools.pofile import previous_context
+from app.i18n_tools.syntax import syntax_errors
 
-PO_LINE = re.compile(r'^(?:(?:msgctxt|msgid|msgid_plural|msgstr|msgstr\[\d+\])\s+)?"(?:[^"\\]|\\.)*"$')
 REFRESH = "run flask translate extract, then flask translate update"
 
 
@@ -50,14 +51,92 @@ def _translated(catalog: Catalog) -> Iterator[Message]:
 
 
 def _syntax_errors(path: Path) -> list[Problem]:
-    """Lines that are not a comment, keyword or quoted string (Babel would silently mangle some)."""
+    """Every line GNU gettext (msgfmt, Poedit) would reject or Babel would misread (see syntax.py)."""
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = path.read_bytes()[: error.start].count(b"\n") + 1
+        return [Problem(str(path), line, f"compile error: not UTF-8: {error.reason}")]
+    return [Problem(str(path), line, f"compile error: not valid PO: {detail}") for line, detail in syntax_errors(text)]
+
+
+def _strings(texts: Iterable[str]) -> list[str]:
+    strings = list(texts)
+    while strings and not strings[-1]:
+        strings.pop()
+    return strings
+
+
+def check_readers_agree(catalog: Catalog, path: Path) -> list[Problem]:
+    """translate-toolkit, which Weblate reads catalogues with, sees the same messages, translations,
+    fuzzy flags and previous English (`#|`) as the site's own reader."""
+    store = pypo.pofile(path.read_bytes())
+    ours = {message_key(message): message for message in catalog if message.id}
     problems = []
-    with path.open(encoding="utf-8", errors="replace") as handle:
-        for number, line in enumerate(handle, start=1):
-            stripped = line.strip()
-            if stripped and not stripped.startswith("#") and not PO_LINE.match(stripped):
-                problems.append(Problem(str(path), number, f"compile error: not valid PO syntax: {stripped[:60]}"))
+    theirs = set()
+    for unit in store.units:
+        if unit.isheader() or unit.isobsolete():
+            continue
+        source = unit.source.strings if unit.hasplural() else [unit.source]
+        key = (source[0], unit.getcontext() or None)
+        theirs.add(key)
+        message = ours.get(key)
+        if message is None:
+            detail = f'"{source[0][:57]}" [{key[1]}]' if key[1] else f'"{source[0][:57]}"'
+            problems.append(Problem(str(path), 1, f"readers disagree: translate-toolkit (Weblate) reads {detail}"))
+            continue
+        target = unit.target.strings if unit.hasplural() else [unit.target]
+        differences = []
+        if source != source_texts(message):
+            differences.append("English")
+        if _strings(target) != _strings(translated_texts(message)):
+            differences.append("translation")
+        if unit.isfuzzy() != message.fuzzy:
+            differences.append("fuzzy flag")
+        if message.fuzzy and message.previous_id:
+            previous = unit.prev_source.strings if unit.prev_msgid_plural else [unit.prev_source]
+            if previous != list(message.previous_id) or (unit.prev_context or None) != previous_context(message):
+                differences.append("previous English (#|)")
+        if differences:
+            problems.append(
+                Problem(
+                    str(path),
+                    message.lineno,
+                    f"readers disagree: translate-toolkit (Weblate) reads another {', '.join(differences)} "
+                    f"in {describe(message)}",
+                )
+            )
+    for key, message in ours.items():
+        if key not in theirs:
+            problems.append(
+                Problem(
+                    str(path),
+                    message.lineno,
+                    f"readers disagree: translate-toolkit (Weblate) misses {describe(message)}",
+                )
+            )
     return problems
+
+
+def check_newlines(catalog: Catalog, path: Path) -> list[Problem]:
+    """As `msgfmt -c`: a translation starts and ends with a newline exactly when its English does."""
+    problems = []
+    for message in _translated(catalog):
+        english = source_texts(message)
+        for text in translated_texts(message):
+            if not text:
+                continue
+            for where, test in (("begin", str.startswith), ("end", str.endswith)):
+                if test(text, "\n") != test(english[0], "\n"):
+                    problems.append(
+                        Problem(
+                            str(path),
+                            message.lineno,
+                            f"compile error: the English and the translation do not both {where} with a "
+                            f"newline in {describe(message)}",
+                        )
+                    )
+    return sorted(set(problems))
 
 
 def _header_line(path: Path, field: str) -> int:
@@ -84,6 +163,7 @@ def check_compiles(path: Path) -> tuple[Catalog | None, list[Problem]]:
     for message, errors in catalog.check():
         for error in errors:
             problems.append(Problem(str(path), message.lineno or 1, f"compile error: {error}"))
+    problems += check_newlines(catalog, path) + check_readers_agree(catalog, path)
     mo = io.BytesIO()
     try:
         write_mo(mo, catalog)

@@ -86,6 +86,7 @@ PAGE_KINDS: list[PageKind] = [
     PageKind("article", ARTICLE_PATH),
     PageKind("second-article", SECOND_ARTICLE_PATH),
     PageKind("about", "/{locale}/about"),
+    PageKind("emergency-numbers", "/{locale}/emergency-numbers"),
     PageKind("not-found", "/{locale}/no-such-page", status=404),
     # The article again after posting the comment form empty: error summary, invalid fields.
     PageKind("article-comment-error", ARTICLE_PATH, 422, _post_empty_comment, ".error-summary"),

@@ -15,17 +15,18 @@ from flask_babel import gettext
 from app.config import settings_from_environment
 from app.content import URGENCIES, article_by_slug, parse_article
 from app.content.rendering import render_article
+from app.content.review_status import english_status
 from app.content.structured_data import embeddable_json, medical_web_page
 from app.security import CONTENT_SECURITY_POLICY
 from tests.conftest import ARTICLE_SLUG, LOCALE_CODES, make_test_app
 from tests.html_tree import Element, parse_html
-from tests.i18n_helpers import copy_translations
+from tests.i18n_helpers import SHIPPED_TRANSLATIONS, copy_translations
 
 TRANSLATED = [code for code in LOCALE_CODES if code != "en"]
 PAGE_LANG = {"en": "en", "es": "es", "fr": "fr", "zh-hans": "zh-Hans", "ar": "ar"}
 ARTICLE = article_by_slug(ARTICLE_SLUG)
-# The one recorded review of the current English: the editor's check against its sources.
-ENGLISH_CHECK = dt.date(2026, 11, 30)
+# The recorded checks of the English (translations/en/medical-reviews.txt).
+ENGLISH = english_status(ARTICLE, SHIPPED_TRANSLATIONS)
 UNREVIEWED_HOME_LINE = "Not yet checked by a medical reviewer."
 
 
@@ -302,8 +303,8 @@ def test_article_page_describes_itself_as_a_medical_web_page(client, locale):
     # Review claims come only from a recorded review of this page's language: the English has
     # its editor's sources check (no named reviewer, so no reviewedBy); no translation has one.
     assert "reviewedBy" not in data
-    if locale == "en":
-        assert data["lastReviewed"] == ENGLISH_CHECK.isoformat()
+    if locale == "en" and ENGLISH.checked_on is not None:
+        assert data["lastReviewed"] == ENGLISH.checked_on.isoformat()
     else:
         assert "lastReviewed" not in data
     assert data["about"]["@type"] == "MedicalCondition" and data["about"]["name"]

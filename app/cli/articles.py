@@ -10,7 +10,7 @@ from flask.cli import AppGroup
 
 from app.content import articles_dir, load_library
 from app.content.publication import blocking
-from app.content.review import ENGLISH, read_reviews, reviews_path
+from app.content.review import ENGLISH
 from app.content.review_status import english_status
 from app.i18n import SOURCE_LOCALE, registered_locales
 from app.i18n_tools.catalogues import translations_dir
@@ -71,7 +71,6 @@ def status(due: bool) -> None:
     """Each article: its English version, last check against its sources, next review due, languages."""
     today = _today()
     translations = translations_dir()
-    read_reviews(reviews_path(translations, ENGLISH))
     rows = [("article", "english", "checked", "next review due", "state", "published in")]
     for article in load_library(articles_dir()).articles:
         english = english_status(article, translations)

@@ -26,8 +26,18 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     _init_extensions(app)
     _register_blueprints(app)
+    _report_broken_articles(app)
     _wrap_wsgi(app)
     return app
+
+
+def _report_broken_articles(app: Flask) -> None:
+    """A broken article file is logged, named by file, line and field, and left out; every other
+    page keeps serving (DESIGN §9). `flask articles check` fails on it."""
+    from app.content import articles_dir, report_broken_articles
+
+    with app.app_context():
+        report_broken_articles(articles_dir())
 
 
 def _wrap_wsgi(app: Flask) -> None:

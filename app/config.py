@@ -70,6 +70,9 @@ def settings_from_environment(instance_path: Path) -> dict[str, object]:
         "NEWSLETTER_SEND_RATE": float(env("NEWSLETTER_SEND_RATE") or 5),
         # Where the .po/.mo catalogues live (a translator may point this at a working copy).
         "BABEL_TRANSLATION_DIRECTORIES": env("BABEL_TRANSLATION_DIRECTORIES") or Defaults.BABEL_TRANSLATION_DIRECTORIES,
+        # The folder of article files (docs/authoring.md): the site, `flask translate extract`,
+        # `check`, `stats`, `flask articles` and the sitemap all read articles from here.
+        "ARTICLES_DIR": env("ARTICLES_DIR") or Defaults.ARTICLES_DIR,
         # Stored public pages answered in front of Flask (off: every request goes through Flask).
         "PUBLIC_PAGE_LAYER": _flag("PUBLIC_PAGE_LAYER", True),
         # Seconds a shared cache keeps a public page, and may serve it stale while refetching:
@@ -103,6 +106,7 @@ class Defaults:
     MAX_CONTENT_LENGTH = 64 * 1024
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).resolve().parent.parent / "translations")
+    ARTICLES_DIR = str(Path(__file__).resolve().parent / "content" / "articles")
     JSON_SORT_KEYS = False
     RATELIMIT_HEADERS_ENABLED = True
     # The rate-limit storage (Redis) down: Flask-Limiter counts in each process's memory until it

@@ -15,9 +15,17 @@ class SiteLocale:
     direction: str  # "ltr" or "rtl"
     endonym: str  # the language's name in itself, for the switcher
     aliases: tuple[str, ...] = ()  # extra Accept-Language tags that mean this locale
+    # The Babel locale for dates and numbers when it differs from the catalogue's, e.g. "en_GB":
+    # the English is British, so its dates read "6 December 2026" while <html lang> stays "en".
+    formats: str = ""
+
+    @property
+    def babel(self) -> str:
+        """The Babel locale of the page: its catalogue, formatted the locale's way."""
+        return self.formats or self.catalogue
 
 
-SOURCE_LOCALE = SiteLocale("en", "en", "en", "ltr", "English")
+SOURCE_LOCALE = SiteLocale("en", "en", "en", "ltr", "English", formats="en_GB")
 
 # Adding a language: `flask translate init CODE`, translate the catalogue, add one line here.
 LOCALES: tuple[SiteLocale, ...] = (
@@ -97,5 +105,5 @@ def negotiate_locale(req: Request) -> SiteLocale:
 
 
 def babel_locale_selector() -> str:
-    """Flask-Babel's locale: the catalogue name of the page's locale."""
-    return current_locale().catalogue
+    """Flask-Babel's locale: the page's catalogue, or its formatting locale (en_GB for English)."""
+    return current_locale().babel

@@ -7,7 +7,7 @@ from flask_babel import gettext
 
 from app.content import Article
 from app.content.rendering import RenderedArticle, render_article
-from app.content.review_status import review_status
+from app.content.review_status import ReviewStatus, review_status
 from app.content.sources import cite_sources
 from app.content.structured_data import embeddable_json, medical_web_page
 from app.i18n import SOURCE_LOCALE, SiteLocale, current_locale
@@ -24,11 +24,12 @@ def article_page_context(article: Article, comments_page: int = 1, **overrides: 
     site_locale = current_locale()
     is_source = site_locale.code == SOURCE_LOCALE.code
     rendered = render_article(article, source_locale=is_source)
+    status = review_status(article)
     context: dict[str, object] = {
         "article": rendered,
-        "review_status": review_status(article),
+        "review_status": status,
         "citations": cite_sources(article, site_locale.lang, site_locale.direction),
-        "structured_data": embeddable_json(_structured_data(rendered, site_locale)),
+        "structured_data": embeddable_json(_structured_data(rendered, site_locale, status)),
     }
     context.update(comment_section_context(article, comments_page))
     context.update(newsletter_aside_context(article))
@@ -36,7 +37,7 @@ def article_page_context(article: Article, comments_page: int = 1, **overrides: 
     return context
 
 
-def _structured_data(rendered: RenderedArticle, site_locale: SiteLocale) -> dict[str, object]:
+def _structured_data(rendered: RenderedArticle, site_locale: SiteLocale, status: ReviewStatus) -> dict[str, object]:
     site = current_app.config["SITE_URL"]
     slug = rendered.article.slug
     is_source = site_locale.code == SOURCE_LOCALE.code
@@ -47,4 +48,5 @@ def _structured_data(rendered: RenderedArticle, site_locale: SiteLocale) -> dict
         site_name=gettext("Child Health Guide"),
         site_url=site + url_for("articles.home", locale=site_locale.code),
         english_url=None if is_source else site + url_for("articles.article", locale=SOURCE_LOCALE.code, slug=slug),
+        reviews=status.page_reviews,
     )

@@ -21,6 +21,18 @@ def url_in_locale(target: SiteLocale, *, external: bool = False) -> str:
     return current_app.config["SITE_URL"] + path if external else path
 
 
+def page_locales() -> tuple[SiteLocale, ...]:
+    """The languages the current page exists in: an article's, only those that publish it."""
+    from app.content import article_by_slug
+    from app.content.publication import published_locales
+
+    slug = (request.view_args or {}).get("slug")
+    article = article_by_slug(slug) if isinstance(slug, str) else None
+    if article is None:
+        return registered_locales()
+    return tuple(published_locales(article))
+
+
 def list_in_words(items: list[str]) -> str:
     """ "a, b and c" with the separators of the page's (or mail's) language. Items already
     escaped for HTML (macro output) stay so: joining them adds only the locale's separators."""
@@ -55,7 +67,7 @@ _SELF_SPACED_ENDINGS = ("\uff1a", "\ufe30")
 
 
 def label_gap(label: str) -> str:
-    """The space that goes between a translated label ("Last reviewed:") and what follows it."""
+    """The space that goes between a translated label ("Important:") and what follows it."""
     return "" if str(label).endswith(_SELF_SPACED_ENDINGS) else " "
 
 
@@ -65,6 +77,7 @@ def init_app(app: Flask) -> None:
         current_locale=current_locale,
         registered_locales=registered_locales,
         url_in_locale=url_in_locale,
+        page_locales=page_locales,
         x_default_url=x_default_url,
         current_x_default_url=current_x_default_url,
         format_date=format_date,

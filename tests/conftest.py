@@ -138,10 +138,14 @@ class LiveServer:
 
 @pytest.fixture(scope="session")
 def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
-    """One migrated app for the whole browser session (read-mostly pages)."""
+    """One migrated app for the whole browser session (read-mostly pages), serving the shipped
+    articles and the test-only second one (tests/articles_support.py): every page is checked
+    with two articles, the second published in English only."""
+    from tests.articles_support import articles_folder
+
     tmp_path = tmp_path_factory.mktemp("live")
     with throwaway_database(tmp_path, "live") as url:
-        application = make_test_app(url, tmp_path)
+        application = make_test_app(url, tmp_path, ARTICLES_DIR=str(articles_folder(tmp_path / "articles")))
         yield application
         with application.app_context():
             db.engine.dispose()
@@ -152,3 +156,16 @@ def live_server(live_app: Flask) -> Iterator[LiveServer]:
     server = LiveServer(live_app).start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def two_articles(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """ARTICLES_DIR (environment, so the CLI and module-level code see it too) pointing at the
+    shipped articles plus the test-only second article."""
+    from tests.articles_support import articles_folder, forget_articles
+
+    folder = articles_folder(tmp_path / "articles")
+    monkeypatch.setenv("ARTICLES_DIR", str(folder))
+    forget_articles()
+    yield folder
+    forget_articles()

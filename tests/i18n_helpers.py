@@ -24,8 +24,9 @@ def fallback_texts(html: str) -> set[str]:
 
 
 def copy_translations(destination: Path) -> Path:
-    """A working copy of the shipped catalogues (.pot and .po only)."""
-    for source in [SHIPPED_TRANSLATIONS / "messages.pot", *SHIPPED_TRANSLATIONS.glob("*/LC_MESSAGES/messages.po")]:
+    """A working copy of the shipped catalogues (.pot and .po) and review records."""
+    shipped = [SHIPPED_TRANSLATIONS / "messages.pot", *SHIPPED_TRANSLATIONS.glob("*/LC_MESSAGES/messages.po")]
+    for source in [*shipped, *SHIPPED_TRANSLATIONS.glob("*/medical-reviews.txt")]:
         target = destination / source.relative_to(SHIPPED_TRANSLATIONS)
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, target)

@@ -304,10 +304,8 @@ def test_no_source_is_the_paywalled_abstract_or_titled_with_a_number(article):
 MINIMAL = {
     "slug": "example",
     "source_version": dt.date(2026, 11, 30),
-    "last_reviewed": dt.date(2026, 11, 30),
     "title": {"text": "Title"},
     "summary": {"text": "Summary"},
-    "author": {"role": {"text": "Role"}, "description": {"text": "Description"}},
     "sources": [
         {"id": "nhs", "title": "Page", "publisher": "NHS", "url": "https://www.nhs.uk/", "language": "en-GB"},
     ],

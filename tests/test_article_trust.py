@@ -15,15 +15,18 @@ from flask_babel import gettext
 from app.config import settings_from_environment
 from app.content import URGENCIES, article_by_slug, parse_article
 from app.content.rendering import render_article
+from app.content.review_status import english_status
 from app.content.structured_data import embeddable_json, medical_web_page
 from app.security import CONTENT_SECURITY_POLICY
 from tests.conftest import ARTICLE_SLUG, LOCALE_CODES, make_test_app
 from tests.html_tree import Element, parse_html
-from tests.i18n_helpers import copy_translations
+from tests.i18n_helpers import SHIPPED_TRANSLATIONS, copy_translations
 
 TRANSLATED = [code for code in LOCALE_CODES if code != "en"]
 PAGE_LANG = {"en": "en", "es": "es", "fr": "fr", "zh-hans": "zh-Hans", "ar": "ar"}
 ARTICLE = article_by_slug(ARTICLE_SLUG)
+# The recorded checks of the English (translations/en/medical-reviews.txt).
+ENGLISH = english_status(ARTICLE, SHIPPED_TRANSLATIONS)
 UNREVIEWED_HOME_LINE = "Not yet checked by a medical reviewer."
 
 
@@ -150,9 +153,9 @@ def test_sources_section_lists_every_source_in_its_own_language(client, locale):
     assert heading is not None
     contents = root.find("nav", class_="contents")
     assert contents.find("a", href="#article-sources") is not None
-    # Near the end: after every article section, before the author box.
+    # Near the end: after every article section, before the byline.
     order = [element.attrs.get("id") for element in root.iter() if element.tag == "h2"]
-    assert order.index("article-sources") == order.index("author-heading") - 1
+    assert order.index("article-sources") == order.index("byline-heading") - 1
     items = root.find("ol", class_="source-list").find_all("li")
     assert [item.attrs["id"] for item in items] == [f"source-{source.id}" for source in ARTICLE.sources]
     for item, source in zip(items, ARTICLE.sources, strict=True):
@@ -254,9 +257,15 @@ def test_about_page_has_one_h1_nested_h2s_and_the_configured_contact(client, loc
     assert mailto is not None and mailto.text() == "fixes@example.org"
 
 
-def test_english_about_page_names_its_sources_and_says_what_last_reviewed_means(client):
-    text = page(client, "/en/about").find("main").text()
-    assert "is the date on which its English text was last checked against those sources" in text
+def test_english_about_page_names_its_sources_and_says_what_the_check_labels_mean(client):
+    text = " ".join(page(client, "/en/about").find("main").text().split())
+    assert "our editors compared each statement of its English text with the sources it lists" in text
+    assert "It is not a review by a doctor." in text
+    assert "one year after its last check, at the latest" in text
+    # Where the article came from, and how the translations were made, said as it happened.
+    assert "came from an earlier article published elsewhere" in text
+    assert "checked its facts against the sources it lists" in text
+    assert "with the help of AI translation tools" in text
     for source in ("NHS", "NICE", "AAP", "WHO", "MedlinePlus"):
         assert source in text
 
@@ -294,7 +303,13 @@ def test_article_page_describes_itself_as_a_medical_web_page(client, locale):
     assert data["name"] == data["headline"] == root.find("h1").text()
     assert data["inLanguage"] == PAGE_LANG[locale]
     assert data["url"] == f"http://localhost{article_url(locale)}"
-    assert data["lastReviewed"] == ARTICLE.last_reviewed.isoformat()
+    # Review claims come only from a recorded review of this page's language: the English has
+    # its editor's sources check (no named reviewer, so no reviewedBy); no translation has one.
+    assert "reviewedBy" not in data
+    if locale == "en" and ENGLISH.checked_on is not None:
+        assert data["lastReviewed"] == ENGLISH.checked_on.isoformat()
+    else:
+        assert "lastReviewed" not in data
     assert data["about"]["@type"] == "MedicalCondition" and data["about"]["name"]
     assert data["audience"] == {"@type": "PeopleAudience", "audienceType": "Parents"}
     assert data["isPartOf"]["@type"] == "WebSite" and data["isPartOf"]["url"] == f"http://localhost/{locale}/"
@@ -319,10 +334,8 @@ def hostile_article():
     raw = {
         "slug": ARTICLE_SLUG,
         "source_version": ARTICLE.source_version,
-        "last_reviewed": ARTICLE.last_reviewed,
         "title": {"text": "Title </script>"},
         "summary": {"text": "Summary"},
-        "author": {"role": {"text": "Role"}, "description": {"text": "Description"}},
         "sources": [
             {
                 "id": "x",

@@ -1,19 +1,19 @@
 """English fixes ship at once: a block whose English changed is shown in English (marked
-lang="en", with a translated notice) inside the translated page; `check` fails only when that
-block is required; `stats` counts it."""
+lang="en", with a translated notice) inside the translated page; when that block is required, the
+language leads to the English until it is translated again, and `check` reports it without
+failing (DESIGN §9); `stats` counts it."""
 
 from __future__ import annotations
 
 import copy
 import html as html_module
-from pathlib import Path
+import re
 
 import pytest
 import yaml
 
-import app.content
-from app.content import all_articles, article_by_slug
-from app.content.freshness import _outdated_in
+from app.content import DEFAULT_ARTICLES_DIR, article_by_slug, clear_cache
+from app.content.freshness import _states_in
 from app.i18n_tools.catalogues import load, merge_template, save
 from app.i18n_tools.checks import check_catalogue
 from tests.conftest import ARTICLE_SLUG, make_test_app
@@ -26,28 +26,30 @@ CORRECTION = " Corrected sentence added to the English."
 
 
 def _clear_caches() -> None:
-    all_articles.cache_clear()
-    _outdated_in.cache_clear()
+    clear_cache()
+    _states_in.cache_clear()
 
 
-@pytest.fixture
-def corrected(tmp_path, monkeypatch):
-    """A copy of the article with the English of one ordinary and one required block corrected,
-    and a copy of the catalogues after `flask translate update` (the old translations fuzzy)."""
+@pytest.fixture(params=[(ORDINARY, REQUIRED)])
+def corrected(request, tmp_path, monkeypatch):
+    """A copy of the article with the English of some blocks corrected (by default one ordinary
+    and one required block), loaded through ARTICLES_DIR, and a copy of the catalogues after
+    `flask translate update` (the old translations fuzzy)."""
+    changed = request.param
     original = article_by_slug(ARTICLE_SLUG)
     old = {message.context: message.text for message in original.messages()}
-    source_file = Path(app.content.ARTICLES_DIR) / f"{ARTICLE_SLUG}.yaml"
+    source_file = DEFAULT_ARTICLES_DIR / f"{ARTICLE_SLUG}.yaml"
     source = yaml.safe_load(source_file.read_text(encoding="utf-8"))
     for section in source["sections"]:
         for block in section["blocks"]:
-            if f"{ARTICLE_SLUG}|{section['id']}|{block['id']}" in (ORDINARY, REQUIRED):
+            if f"{ARTICLE_SLUG}|{section['id']}|{block['id']}" in changed:
                 block["text"] = " ".join(str(block["text"]).split()) + CORRECTION
     content = tmp_path / "articles"
     content.mkdir()
     (content / source_file.name).write_text(yaml.safe_dump(source, allow_unicode=True), encoding="utf-8")
-    monkeypatch.setattr(app.content, "ARTICLES_DIR", content)
+    monkeypatch.setenv("ARTICLES_DIR", str(content))
     _clear_caches()
-    new = {context: old[context] + CORRECTION for context in (ORDINARY, REQUIRED)}
+    new = {context: old[context] + CORRECTION for context in changed}
 
     translations = copy_translations(tmp_path / "translations")
     template = load(translations / "messages.pot")
@@ -62,7 +64,8 @@ def corrected(tmp_path, monkeypatch):
     _clear_caches()
 
 
-def test_the_changed_blocks_are_english_inside_the_translated_page(corrected, database_url, tmp_path):
+@pytest.mark.parametrize("corrected", [(ORDINARY,)], indirect=True)
+def test_a_changed_block_is_english_inside_the_translated_page(corrected, database_url, tmp_path):
     translations, _, new = corrected
     app = make_test_app(database_url, tmp_path, BABEL_TRANSLATION_DIRECTORIES=str(translations))
     html = app.test_client().get(f"/es/articles/{ARTICLE_SLUG}").get_data(as_text=True)
@@ -73,7 +76,7 @@ def test_the_changed_blocks_are_english_inside_the_translated_page(corrected, da
         "Recently corrected in English; the translation will follow."
     )
     notice = f'<span class="outdated-notice" lang="es" dir="ltr"> {spanish.string or spanish.id}'
-    assert html.count(notice) == 2
+    assert html.count(notice) == 1
     # The rest stays translated.
     title = load(translations / "es" / "LC_MESSAGES" / "messages.po").get(
         "Muscle spasms in children", context=f"{ARTICLE_SLUG}|title"
@@ -82,24 +85,41 @@ def test_the_changed_blocks_are_english_inside_the_translated_page(corrected, da
     assert 'id="translation-status"' in html
 
 
-def test_check_fails_for_the_required_block_and_only_reports_the_other(corrected):
+def test_a_changed_required_block_unpublishes_the_language_until_translated_again(corrected, database_url, tmp_path):
     translations, template, new = corrected
     path = translations / "es" / "LC_MESSAGES" / "messages.po"
+    app = make_test_app(database_url, tmp_path, BABEL_TRANSLATION_DIRECTORIES=str(translations))
+    client = app.test_client()
+    # Never outdated urgent advice, never a 404: the Spanish URL leads to the English.
+    response = client.get(f"/es/articles/{ARTICLE_SLUG}")
+    assert response.status_code == 302 and response.headers["Location"] == f"/en/articles/{ARTICLE_SLUG}"
+    assert f"/es/articles/{ARTICLE_SLUG}" not in client.get("/es/").get_data(as_text=True)
+    assert f"/es/articles/{ARTICLE_SLUG}" not in client.get("/sitemap.xml").get_data(as_text=True)
+    english = client.get(f"/en/articles/{ARTICLE_SLUG}").get_data(as_text=True)
+    # Every catalogue holds the old English's translation: only the English is an alternate.
+    alternates = re.findall(r'<link rel="alternate" hreflang="([^"]+)"', english)
+    assert alternates == ["en", "x-default"]
+
+    # `check` reports it, and does not fail: the English fix ships on its own.
     problems = check_catalogue(path, template, shipped=True)
-    failures = [problem.text for problem in problems if not problem.note]
+    assert [problem.text for problem in problems if not problem.note] == []
     notes = [problem.text for problem in problems if problem.note]
-    assert len(failures) == 1 and failures[0].startswith("required block outdated:"), failures
-    assert REQUIRED in failures[0]
+    assert any(text.startswith(f"{ARTICLE_SLUG}: not published in this language yet") for text in notes), notes
+    assert any(text.startswith("required block outdated, shown in English:") and REQUIRED in text for text in notes)
     assert any(text.startswith("block outdated, shown in English:") and ORDINARY in text for text in notes), notes
 
-    # Translating the corrected warning again, in the same change as the English fix, passes.
+    # Translating the corrected warning again publishes the article in Spanish again.
     def translate_warning(catalog):
         message = catalog.get(new[REQUIRED], context=REQUIRED)
         message.string += " Frase corregida."
         message.flags.discard("fuzzy")
 
     rewrite(path, translate_warning)
-    assert [problem for problem in check_catalogue(path, template, shipped=True) if not problem.note] == []
+    notes = [problem.text for problem in check_catalogue(path, template, shipped=True) if problem.note]
+    assert not any("not published" in text for text in notes), notes
+    # After the deployment's restart (docs/deploy.md), the Spanish page is back.
+    app = make_test_app(database_url, tmp_path, BABEL_TRANSLATION_DIRECTORIES=str(translations))
+    assert app.test_client().get(f"/es/articles/{ARTICLE_SLUG}").status_code == 200
 
 
 def test_stats_counts_outdated_and_required_outdated_blocks(corrected, tmp_path):

@@ -13,8 +13,10 @@ from flask_babel import ngettext
 
 from app import create_app
 from app.content import article_by_slug
+from app.content.catalogue import source_template
+from app.content.publication import publication_contexts
 from app.i18n import LOCALES, SiteLocale
-from app.i18n_tools.catalogues import extract_template, load, merge_template, save
+from app.i18n_tools.catalogues import load, merge_template, save
 from app.i18n_tools.checks import check_catalogue
 from app.i18n_tools.plurals import LARGEST_SITE_COUNT, check_formula, cldr_rule, form_layouts
 from tests.conftest import ARTICLE_SLUG, make_test_app
@@ -56,7 +58,7 @@ def test_extract_writes_every_message_with_context_and_translator_notes(tmp_path
     assert result.exit_code == 0, result.output
     pot = load(directory / "messages.pot")
     keys = {(m.id, m.context) for m in pot if m.id}
-    assert keys == {(m.id, m.context) for m in extract_template() if m.id}
+    assert keys == {(m.id, m.context) for m in source_template() if m.id}
     title = pot.get("Muscle spasms in children", context=TITLE_CONTEXT)
     assert title.auto_comments and title.locations[0][0].endswith(f"{ARTICLE_SLUG}.yaml")
     dated = pot.get("Translated from the English version of %(date)s.")
@@ -167,22 +169,44 @@ def test_init_a_new_locale_then_the_site_serves_it_with_english_fallback(databas
     registry_line = result.output.split("Add this line to LOCALES in app/i18n.py:\n", 1)[1].splitlines()[0]
     new_locale = eval(registry_line.strip().rstrip(","), {"SiteLocale": SiteLocale})  # the printed line is code
     assert new_locale == SiteLocale("pt-br", "pt-BR", "pt_BR", "ltr", "Português (Brasil)")
+    catalogue = translations / "pt_BR" / "LC_MESSAGES" / "messages.po"
 
     def translate_a_little(catalog: Catalog) -> None:
         catalog.get("Muscle spasms in children", context=TITLE_CONTEXT).string = "Espasmos musculares em crianças"
         catalog.get("Contents").string = "Conteúdo"
 
-    rewrite(translations / "pt_BR" / "LC_MESSAGES" / "messages.po", translate_a_little)
+    rewrite(catalogue, translate_a_little)
     app = make_test_app(
         database_url, tmp_path, BABEL_TRANSLATION_DIRECTORIES=str(translations), LOCALES=(*LOCALES, new_locale)
     )
-    html = app.test_client().get(f"/pt-br/articles/{ARTICLE_SLUG}").get_data(as_text=True)
+    client = app.test_client()
+    # The warnings are not translated yet: the article is not published in Portuguese, and its
+    # Portuguese URL leads to the English (never a 404, never a warning half in English).
+    response = client.get(f"/pt-br/articles/{ARTICLE_SLUG}")
+    assert response.status_code == 302 and response.headers["Location"] == f"/en/articles/{ARTICLE_SLUG}"
+    assert ARTICLE_SLUG not in client.get("/pt-br/").get_data(as_text=True)
+
+    article = article_by_slug(ARTICLE_SLUG)
+
+    def translate_what_publishes(catalog: Catalog) -> None:
+        for message in catalog:
+            if message.context in publication_contexts(article) and message.context != TITLE_CONTEXT:
+                message.string = f"[pt] {message.id}"
+
+    rewrite(catalogue, translate_what_publishes)
+    # A deployment restarts after a catalogue change (docs/deploy.md): a new app, no stored pages.
+    app = make_test_app(
+        database_url, tmp_path, BABEL_TRANSLATION_DIRECTORIES=str(translations), LOCALES=(*LOCALES, new_locale)
+    )
+    client = app.test_client()
+    html = client.get(f"/pt-br/articles/{ARTICLE_SLUG}").get_data(as_text=True)
     assert '<html lang="pt-BR" dir="ltr"' in html
     assert '<h1 id="article-title">Espasmos musculares em crianças</h1>' in html
     assert '<h2 id="contents-heading">Conteúdo</h2>' in html
     assert "A muscle spasm is when a muscle tightens by itself." in " ".join(fallback_texts(html))
     assert 'id="translation-status"' in html
     assert 'hreflang="pt-BR"' in html
+    assert f"/pt-br/articles/{ARTICLE_SLUG}" in client.get("/pt-br/").get_data(as_text=True)
 
 
 def test_stats_counts_translated_fuzzy_untranslated_per_part_with_review_status(tmp_path):

@@ -13,6 +13,7 @@ from app.caching import keep_private, public_page
 from app.caching.freshness import article_revision
 from app.comments.section import canonical_comments_value, comments_page_number, comments_query
 from app.content import all_articles, article_by_slug
+from app.content.publication import is_published, published_articles, published_locales
 from app.content.rendering import render_article
 from app.extensions import db
 from app.i18n import SOURCE_LOCALE, locale_or_404, negotiate_locale, registered_locales
@@ -34,17 +35,20 @@ def root():
 def home(locale: str):
     site_locale = locale_or_404(locale)
     is_source = site_locale.code == SOURCE_LOCALE.code
-    articles = [render_article(article, source_locale=is_source) for article in all_articles()]
+    articles = [render_article(article, source_locale=is_source) for article in published_articles(site_locale)]
     return render_template("articles/home.html", articles=articles)
 
 
 @bp.get("/<locale>/articles/<slug>")
 @public_page(version=_article_version, query=comments_query)
 def article(locale: str, slug: str):
-    locale_or_404(locale)
+    site_locale = locale_or_404(locale)
     found = article_by_slug(slug)
     if found is None:
         abort(404)
+    if not is_published(found, site_locale):
+        # Not yet translated here: the English, which publishes on its own (DESIGN §9).
+        return redirect(url_for("articles.article", locale=SOURCE_LOCALE.code, slug=slug), code=302)
     if (page := canonical_comments_value(request.args)) is not None:
         # `?comments=01`, `?comments=x`: one address per page, so a cache holds one copy of it.
         keep_private()
@@ -56,9 +60,15 @@ def article(locale: str, slug: str):
 @public_page()
 def sitemap():
     site = current_app.config["SITE_URL"]
-    pages = [("articles.home", {}), ("articles.about", {}), ("articles.emergency_numbers", {})]
-    pages += [("articles.article", {"slug": article.slug}) for article in all_articles()]
-    xml = render_template("articles/sitemap.xml", pages=pages, site=site, locales=registered_locales())
+    locales = registered_locales()
+    pages = [
+        ("articles.home", {}, locales),
+        ("articles.about", {}, locales),
+        ("articles.emergency_numbers", {}, locales),
+    ]
+    # An article is listed, with its alternates, only in the languages that publish it.
+    pages += [("articles.article", {"slug": item.slug}, published_locales(item, locales)) for item in all_articles()]
+    xml = render_template("articles/sitemap.xml", pages=pages, site=site)
     return Response(xml, mimetype="application/xml")
 
 

@@ -1,4 +1,4 @@
-"""Command-line groups: translate, comments, moderators, subscribers, newsletter."""
+"""Command-line groups: articles, translate, comments, moderators, subscribers, newsletter."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ from flask import Flask
 
 
 def register_commands(app: Flask) -> None:
-    from app.cli import comments, moderators, translate
+    from app.cli import articles, comments, moderators, translate
 
+    app.cli.add_command(articles.articles)
     app.cli.add_command(translate.translate)
     app.cli.add_command(comments.comments)
     app.cli.add_command(moderators.moderators)

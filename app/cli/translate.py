@@ -9,7 +9,8 @@ import click
 from babel.messages.mofile import write_mo
 from flask.cli import AppGroup
 
-from app.content import all_articles
+from app.content import ArticleError, all_articles
+from app.content.catalogue import source_template
 from app.content.freshness import State, english_of, message_states
 from app.content.review import read_reviews, reviews_path
 from app.i18n import SOURCE_LOCALE, registered_locales
@@ -36,8 +37,11 @@ def _template(directory: Path):
 
 @translate.command()
 def extract() -> None:
-    """Write translations/messages.pot from the code, templates and articles."""
-    template = files.extract_template()
+    """Write translations/messages.pot from the code, templates and the articles of ARTICLES_DIR."""
+    try:
+        template = source_template()
+    except ArticleError as error:
+        raise click.ClickException(f"{error} (nothing written: fix the article, see `flask articles check`)") from None
     pot = files.template_path(files.translations_dir())
     files.save(template, pot, sort_by_file=True)
     click.echo(f"{pot}: {sum(1 for message in template if message.id)} messages")
@@ -91,6 +95,17 @@ def init(code: str) -> None:
     click.echo(new.registry_line())
     if new.site_locale.direction == "rtl":
         click.echo('This language is written right to left: pages get dir="rtl"; see TRANSLATING.md.')
+
+
+def source_template_skipping_broken():
+    """The template from the code and every article that loads (broken ones are reported apart)."""
+    from app.content import articles_dir, load_library
+    from app.content.catalogue import add_article
+
+    template = files.extract_template()
+    for article in load_library(articles_dir()).articles:
+        add_article(template, article, articles_dir() / f"{article.slug}.yaml")
+    return template
 
 
 def _review_status(directory: Path, catalogue: str, slug: str) -> str:
@@ -173,9 +188,13 @@ def check(codes: tuple[str, ...]) -> None:
         wanted = {files.new_locale(code).site_locale.catalogue for code in codes} if codes else None
     except ValueError as error:
         raise click.ClickException(str(error)) from None
-    template = files.extract_template()
+    from app.cli.articles import article_problems
+
+    # A broken article file is one problem naming file, line and field; the rest is still checked.
+    problems: list[Problem] = article_problems()
+    template = source_template_skipping_broken()
     pot = files.template_path(directory)
-    problems: list[Problem] = check_placeholder_notes(template)
+    problems += check_placeholder_notes(template)
     if pot.exists():
         problems += check_up_to_date(files.load(pot), pot, template)
     else:

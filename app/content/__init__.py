@@ -1,23 +1,28 @@
-"""Article sources: content files in `articles/`, English, one gettext message per block."""
+"""Article sources: content files in the articles folder (ARTICLES_DIR), English, one gettext
+message per block, each file checked against the schema in `app.content.schema`."""
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import os
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import yaml
+from flask import current_app, has_app_context
+from pydantic import ValidationError
 
-ARTICLES_DIR = Path(__file__).resolve().parent / "articles"
+from app.content.errors import ArticleError, Positions, from_rules, from_validation, shown_path, syntax_error
+from app.content.schema import TIMEFRAMES, URGENCIES, ArticleFile, BlockFile, SectionFile, rule_problems
 
-# How urgent a warning is, most urgent first: "emergency" is call the emergency number now,
-# "urgent" is get medical help today, "routine" is see a doctor. Templates style and order
-# warnings by it, so a warning without a known urgency is an error, not a default.
-URGENCIES = ("emergency", "urgent", "routine")
-# How soon an urgent warning says to get help: its heading says so, so two urgent warnings never
-# sound the same to someone skimming the headings.
-TIMEFRAMES = ("now", "today")
+__all__ = ["TIMEFRAMES", "URGENCIES", "ArticleError"]
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
+# The shipped articles; ARTICLES_DIR (environment or app config) points the site elsewhere.
+DEFAULT_ARTICLES_DIR = Path(__file__).resolve().parent / "articles"
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -69,12 +74,9 @@ class Section:
 @dataclass(frozen=True)
 class Article:
     slug: str
-    source_version: dt.date
-    last_reviewed: dt.date
+    source_version: dt.date  # the date of the current English text
     title: Message
     summary: Message
-    author_role: Message
-    author_description: Message
     sections: tuple[Section, ...]
     sources: tuple[Source, ...] = ()
 
@@ -88,7 +90,7 @@ class Article:
         )
 
     def messages(self) -> list[Message]:
-        found = [self.title, self.summary, self.author_role, self.author_description]
+        found = [self.title, self.summary]
         for section in self.sections:
             found.append(section.heading)
             for block in section.blocks:
@@ -97,125 +99,135 @@ class Article:
         return found
 
 
-def _message(context: str, raw: dict) -> Message:
-    return Message(context=context, text=" ".join(str(raw["text"]).split()), note=raw.get("note", ""))
+def _message(context: str, text: str, note: str) -> Message:
+    return Message(context=context, text=" ".join(text.split()), note=note)
 
 
-def _urgency(context: str, kind: str, raw: dict) -> str | None:
-    urgency = raw.get("urgency")
-    if kind != "warning":
-        if urgency is not None:
-            raise ValueError(f"{context}: only a warning has an urgency, this block is a {kind}")
-        return None
-    if urgency not in URGENCIES:
-        raise ValueError(f"{context}: a warning needs an urgency, one of {', '.join(URGENCIES)}; got {urgency!r}")
-    return urgency
-
-
-def _timeframe(context: str, urgency: str | None, raw: dict) -> str | None:
-    timeframe = raw.get("timeframe")
-    if urgency != "urgent":
-        if timeframe is not None:
-            raise ValueError(f"{context}: only an urgent warning has a timeframe")
-        return None
-    if timeframe not in TIMEFRAMES:
-        raise ValueError(f"{context}: an urgent warning needs a timeframe, one of {', '.join(TIMEFRAMES)}")
-    return timeframe
-
-
-def _block(prefix: str, raw: dict) -> Block:
-    context = f"{prefix}|{raw['id']}"
-    kind = raw.get("kind", "paragraph")
-    urgency = _urgency(context, kind, raw)
-    required = raw.get("required", False)
-    if not isinstance(required, bool):
-        raise ValueError(f"{context}: required is true or false, not {required!r}")
-    # Urgent-care advice must never be shown out of date in a translation.
-    if kind == "warning" and not required:
-        raise ValueError(f"{context}: every warning must be marked `required: true`")
+def _block(prefix: str, raw: BlockFile) -> Block:
+    context = f"{prefix}|{raw.id}"
     return Block(
-        id=raw["id"],
-        kind=kind,
-        message=_message(context, raw),
-        urgency=urgency,
-        timeframe=_timeframe(context, urgency, raw),
-        required=required,
-        items=_items(context, kind, raw),
+        id=raw.id,
+        kind=raw.kind,
+        message=_message(context, raw.text, raw.note),
+        urgency=raw.urgency,
+        timeframe=raw.timeframe,
+        required=raw.required,
+        items=tuple(_message(f"{context}|{item.id}", item.text, item.note) for item in raw.items),
     )
 
 
-def _items(context: str, kind: str, raw: dict) -> tuple[Message, ...]:
-    items = raw.get("items") or ()
-    if items and kind != "warning":
-        raise ValueError(f"{context}: only a warning has items, this block is a {kind}")
-    ids = [item["id"] for item in items]
-    if len(set(ids)) != len(ids):
-        raise ValueError(f"{context}: two items share an id")
-    return tuple(_message(f"{context}|{item['id']}", item) for item in items)
-
-
-def _source(raw: dict) -> Source:
-    return Source(
-        id=raw["id"],
-        title=raw["title"],
-        publisher=raw["publisher"],
-        url=raw["url"],
-        language=raw["language"],
-        accessed=raw.get("accessed"),
-    )
-
-
-def _section(slug: str, raw: dict, known_sources: set[str]) -> Section:
-    prefix = f"{slug}|{raw['id']}"
-    source_ids = tuple(raw.get("sources") or ())
-    # A health article states nothing without saying where it comes from.
-    if not source_ids:
-        raise ValueError(f"{prefix}: every section must cite at least one source")
-    unknown = [source_id for source_id in source_ids if source_id not in known_sources]
-    if unknown:
-        raise ValueError(f"{prefix}: cites unknown source id(s) {', '.join(unknown)}")
-    at_a_glance = raw.get("at_a_glance", False)
-    if not isinstance(at_a_glance, bool):
-        raise ValueError(f"{prefix}: at_a_glance is true or false, not {at_a_glance!r}")
+def _section(slug: str, raw: SectionFile) -> Section:
+    prefix = f"{slug}|{raw.id}"
     return Section(
-        id=raw["id"],
-        heading=_message(f"{prefix}|heading", raw["heading"]),
-        blocks=tuple(_block(prefix, block) for block in raw["blocks"]),
-        source_ids=source_ids,
-        at_a_glance=at_a_glance,
+        id=raw.id,
+        heading=_message(f"{prefix}|heading", raw.heading.text, raw.heading.note),
+        blocks=tuple(_block(prefix, block) for block in raw.blocks),
+        source_ids=tuple(raw.sources),
+        at_a_glance=raw.at_a_glance,
     )
 
 
-def parse_article(source: dict) -> Article:
-    slug = source["slug"]
-    sources = tuple(_source(raw) for raw in source.get("sources") or ())
-    known = {item.id for item in sources}
-    if len(known) != len(sources):
-        raise ValueError(f"{slug}: two sources share an id")
-    sections = tuple(_section(slug, raw, known) for raw in source["sections"])
-    if any(section.at_a_glance for section in sections[1:]):
-        raise ValueError(f"{slug}: only the first section may be the at-a-glance box (at_a_glance: true)")
+def parse_article(source: object, *, path: str = "<article>", positions: Positions | None = None) -> Article:
+    """The article a parsed YAML document describes; ArticleError (a ValueError) names the first
+    problem: its field's path and, given the file's `positions`, its line."""
+    positions = positions or Positions(None)
+    try:
+        raw = ArticleFile.model_validate(source)
+    except ValidationError as error:
+        raise from_validation(path, error, positions) from None
+    problems = list(rule_problems(raw))
+    if problems:
+        raise from_rules(path, problems, positions)
+    slug = raw.slug
     return Article(
         slug=slug,
-        source_version=source["source_version"],
-        last_reviewed=source["last_reviewed"],
-        title=_message(f"{slug}|title", source["title"]),
-        summary=_message(f"{slug}|summary", source["summary"]),
-        author_role=_message(f"{slug}|author|role", source["author"]["role"]),
-        author_description=_message(f"{slug}|author|description", source["author"]["description"]),
-        sections=sections,
-        sources=sources,
+        source_version=raw.source_version,
+        title=_message(f"{slug}|title", raw.title.text, raw.title.note),
+        summary=_message(f"{slug}|summary", raw.summary.text, raw.summary.note),
+        sections=tuple(_section(slug, section) for section in raw.sections),
+        sources=tuple(
+            Source(
+                id=item.id,
+                title=item.title,
+                publisher=item.publisher,
+                url=item.url,
+                language=item.language,
+                accessed=item.accessed,
+            )
+            for item in raw.sources
+        ),
     )
+
+
+def parse_article_text(text: str, path: str = "<article>") -> Article:
+    """An article from the text of its file: one ArticleError for a syntax or schema problem."""
+    try:
+        tree = yaml.compose(text)
+        source = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise syntax_error(path, error) from None
+    return parse_article(source, path=path, positions=Positions(tree))
 
 
 def load_article_file(path: Path) -> Article:
-    with path.open(encoding="utf-8") as handle:
-        return parse_article(yaml.safe_load(handle))
+    shown = shown_path(path, PROJECT_ROOT)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ArticleError(shown, None, "", f"cannot be read as UTF-8 text: {error}") from None
+    article = parse_article_text(text, shown)
+    if article.slug != path.stem:
+        raise ArticleError(shown, 1, "slug", f"the slug {article.slug!r} must be the file's name ({path.stem}.yaml)")
+    return article
+
+
+@dataclass(frozen=True, eq=False)
+class Library:
+    """The articles of a folder that load, and one error for each file that does not.
+
+    Compared and hashed by identity: one loaded folder is one key for caches derived from it.
+    """
+
+    articles: tuple[Article, ...]
+    errors: tuple[ArticleError, ...]
+
+
+def articles_dir() -> Path:
+    """The articles folder: the app's ARTICLES_DIR, else the environment's, else the shipped one."""
+    configured = current_app.config.get("ARTICLES_DIR") if has_app_context() else None
+    configured = configured or os.environ.get("ARTICLES_DIR")
+    path = Path(configured) if configured else DEFAULT_ARTICLES_DIR
+    return path if path.is_absolute() else PROJECT_ROOT / path
 
 
 @cache
+def load_library(directory: Path) -> Library:
+    """Every `*.yaml` file of the folder, by file name; a broken file is skipped with its error."""
+    articles: list[Article] = []
+    errors: list[ArticleError] = []
+    for path in sorted(directory.glob("*.yaml")):
+        try:
+            articles.append(load_article_file(path))
+        except ArticleError as error:
+            errors.append(error)
+    return Library(tuple(articles), tuple(errors))
+
+
+def clear_cache() -> None:
+    """Forget loaded articles (tests that change files; a deployment restarts instead)."""
+    load_library.cache_clear()
+
+
+def report_broken_articles(directory: Path) -> tuple[ArticleError, ...]:
+    """Log, at start-up, each article file that cannot be published: the rest of the site serves on."""
+    errors = load_library(directory).errors
+    for error in errors:
+        log.error("article not published: %s (run `flask articles check`)", error)
+    return errors
+
+
 def all_articles() -> tuple[Article, ...]:
-    return tuple(load_article_file(path) for path in sorted(ARTICLES_DIR.glob("*.yaml")))
+    return load_library(articles_dir()).articles
 
 
 def article_by_slug(slug: str) -> Article | None:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
 
-from app.content import Article, all_articles
+from app.content import Article, Library, articles_dir, load_library
 from app.i18n_tools import pofile
 
 
@@ -56,21 +56,25 @@ def message_states(catalog: Catalog, english: Mapping[str, str]) -> dict[str, St
 
 
 @lru_cache(maxsize=32)
-def _outdated_in(path: str, modified: int) -> frozenset[str]:
-    # Keyed by modification time: a deployed catalogue is read once per worker, a changed one again.
+def _states_in(path: str, modified: int, library: Library) -> dict[str, State]:
+    # Keyed by modification time (a deployed catalogue is read once per worker, a changed one
+    # again) and by the loaded articles folder (another folder has other messages).
     catalog = pofile.load(Path(path))
-    return frozenset(
-        context
-        for article in all_articles()
-        for context, state in message_states(catalog, english_of(article)).items()
-        if state is State.OUTDATED
-    )
+    states: dict[str, State] = {}
+    for article in library.articles:
+        states.update(message_states(catalog, english_of(article)))
+    return states
+
+
+def catalogue_states(catalogue_path: Path) -> dict[str, State]:
+    """The state of every article message in this catalogue (none when it does not exist)."""
+    try:
+        modified = catalogue_path.stat().st_mtime_ns
+    except OSError:
+        return {}
+    return _states_in(str(catalogue_path), modified, load_library(articles_dir()))
 
 
 def outdated_contexts(catalogue_path: Path) -> frozenset[str]:
     """The msgctxts of article messages whose translation in this catalogue is outdated."""
-    try:
-        modified = catalogue_path.stat().st_mtime_ns
-    except OSError:
-        return frozenset()
-    return _outdated_in(str(catalogue_path), modified)
+    return frozenset(context for context, state in catalogue_states(catalogue_path).items() if state is State.OUTDATED)

@@ -59,13 +59,11 @@ class RenderedArticle:
     article: Article
     title: RenderedText
     summary: RenderedText
-    author_role: RenderedText
-    author_description: RenderedText
     sections: list[RenderedSection]
 
     @property
     def has_fallback(self) -> bool:
-        texts = [self.title, self.summary, self.author_role, self.author_description]
+        texts = [self.title, self.summary]
         for section in self.sections:
             texts.append(section.heading)
             for block in section.blocks:
@@ -84,8 +82,6 @@ def render_article(article: Article, *, source_locale: bool) -> RenderedArticle:
         article=article,
         title=tr(article.title),
         summary=tr(article.summary),
-        author_role=tr(article.author_role),
-        author_description=tr(article.author_description),
         sections=[
             RenderedSection(
                 id=section.id,

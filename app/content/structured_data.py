@@ -7,6 +7,7 @@ import json
 from markupsafe import Markup
 
 from app.content.rendering import RenderedArticle
+from app.content.review import Review
 
 # Inside <script>, only "</script>" (or "<!--") can end the block early, whatever the JSON
 # says: writing these characters as JSON escapes keeps the same data and makes that impossible.
@@ -26,10 +27,13 @@ def medical_web_page(
     site_name: str,
     site_url: str,
     english_url: str | None,
+    reviews: tuple[Review, ...] = (),
 ) -> dict[str, object]:
     """What a search engine may say about the page; it repeats what the page shows, nothing more.
 
     `english_url` is the English article a translation was made from (None on the English page).
+    `reviews` are the recorded reviews of this page's own language against the current English:
+    without one there is no `lastReviewed`, and `reviewedBy` names only a person a record names.
     """
     article = rendered.article
     data: dict[str, object] = {
@@ -40,8 +44,6 @@ def medical_web_page(
         "description": rendered.summary.text,
         "inLanguage": page_lang,
         "url": page_url,
-        # The date the English text was last checked against its sources, as the page says.
-        "lastReviewed": article.last_reviewed.isoformat(),
         "about": {"@type": "MedicalCondition", "name": rendered.title.text},
         "audience": {"@type": "PeopleAudience", "audienceType": "Parents"},
         "citation": [
@@ -56,6 +58,11 @@ def medical_web_page(
         ],
         "isPartOf": {"@type": "WebSite", "name": site_name, "url": site_url},
     }
+    if reviews:
+        data["lastReviewed"] = max(review.reviewed_on for review in reviews).isoformat()
+        named = [review for review in reviews if review.reviewer]
+        if named:
+            data["reviewedBy"] = [{"@type": "Person", "name": review.reviewer} for review in named]
     if english_url is not None:
         data["translationOfWork"] = {"@type": "MedicalWebPage", "url": english_url, "inLanguage": "en"}
     return data

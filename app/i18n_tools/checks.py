@@ -16,7 +16,8 @@ from translate.storage import pypo
 
 from app.content import all_articles
 from app.content.freshness import State, message_states
-from app.content.review import read_reviews, reviews_path
+from app.content.publication import publication_contexts
+from app.content.review import read_reviews, reviews_path, wrong_language_methods
 from app.i18n_tools.catalogues import PROJECT_ROOT, describe, load, message_key, source_texts, translated_texts
 from app.i18n_tools.glossary import Glossary
 from app.i18n_tools.meaning import meaning_findings, notes_findings
@@ -197,29 +198,43 @@ def placeholders(text: str, *, printf: bool) -> Counter[str]:
 
 
 def check_blocks(catalog: Catalog, path: Path, template: Catalog) -> list[Problem]:
-    """In a shipped locale a required block is translated from the current English; any other
-    article message may wait (the page shows it in English), which is reported as a note.
+    """Article messages not translated from the current English, as notes: the page shows them in
+    English, and an article whose title, summary or required blocks wait is not published in this
+    language until they are translated (its URL leads to the English): never a failure, because
+    the English publishes on its own (DESIGN §9).
 
     The current English is the template's: it is what the catalogue is made from.
     """
     articles = all_articles()
     contexts = {message.context for article in articles for message in article.messages()}
-    required = frozenset().union(*(article.required_contexts() for article in articles))
     english = {message.context: message_key(message)[0] for message in template if message.context in contexts}
     lines = {message.context: message.lineno for message in catalog if message.id and message.context}
+    states = message_states(catalog, english)
     problems = []
-    for context, state in message_states(catalog, english).items():
+    for article in articles:
+        # Only what the template holds: a catalogue is made from the template, not from the files.
+        waiting = sorted(
+            context
+            for context in publication_contexts(article) & english.keys()
+            if states.get(context, State.MISSING) is not State.TRANSLATED
+        )
+        if waiting:
+            detail = (
+                f"{article.slug}: not published in this language yet (its URL shows the English) until "
+                f"{len(waiting)} message(s) are translated from the current English: the title, the summary "
+                "and every required block"
+            )
+            problems.append(Problem(str(path), lines.get(waiting[0], 1), detail, note=True))
+    required = frozenset().union(*(article.required_contexts() for article in articles), frozenset())
+    for context, state in states.items():
         if state is State.TRANSLATED:
             continue
         text = english[context]
         short = text if len(text) <= 60 else text[:57] + "..."
         what = "its English changed since it was translated" if state is State.OUTDATED else "it has no translation"
-        if context in required:
-            detail = f'required block {state.value}: "{short}" [{context}]: {what}; translate it before shipping'
-            problems.append(Problem(str(path), lines.get(context, 1), detail))
-        else:
-            detail = f'block {state.value}, shown in English: "{short}" [{context}]: {what}'
-            problems.append(Problem(str(path), lines.get(context, 1), detail, note=True))
+        kind = "required block" if context in required else "block"
+        detail = f'{kind} {state.value}, shown in English: "{short}" [{context}]: {what}'
+        problems.append(Problem(str(path), lines.get(context, 1), detail, note=True))
     return problems
 
 
@@ -345,6 +360,7 @@ def check_reviews(translations: Path, catalogue: str) -> list[Problem]:
     path = reviews_path(translations, catalogue)
     record = read_reviews(path)
     problems = [Problem(str(path), line, text) for line, text in record.errors]
+    problems += [Problem(str(path), line, text) for line, text in wrong_language_methods(record, catalogue)]
     slugs = {article.slug for article in all_articles()}
     problems += [
         Problem(str(path), review.line, f"no article {review.slug!r}")

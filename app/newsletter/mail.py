@@ -120,7 +120,7 @@ def render_localised_mail(
 ) -> RenderedMail:
     """Render `<template>.txt` and `<template>.html` in `site_locale`, with its `lang`/`dir`
     (the HTML part extends newsletter/mail/_layout.html) and a Content-Language header."""
-    with force_locale(site_locale.catalogue):
+    with force_locale(site_locale.babel):
         translated_subject = str(subject)
         values = {
             "mail_locale": site_locale,

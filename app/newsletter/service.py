@@ -90,7 +90,7 @@ def announcement_key(article: Article, subscriber: Subscriber) -> str:
 def queue_announcement(article: Article, subscriber: Subscriber) -> OutboxMail | None:
     """One announcement per article per subscriber, ever: a rerun finds the key and skips."""
     locale = subscriber_locale(subscriber)
-    with force_locale(locale.catalogue):
+    with force_locale(locale.babel):
         is_source = locale.code == SOURCE_LOCALE.code
         title = translate_message(article.title, source_locale=is_source)
         summary = translate_message(article.summary, source_locale=is_source)

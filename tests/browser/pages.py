@@ -35,6 +35,9 @@ LINK_TOKENS: dict[str, str] = {}
 
 
 ARTICLE_PATH = "/{locale}/articles/muscle-spasms-in-children"
+# The test-only second article (tests/fixtures/articles): published in English only, so in any
+# other language its address leads to the English page.
+SECOND_ARTICLE_PATH = "/{locale}/articles/fever-in-children"
 MODERATOR_EMAIL = "moderator@example.org"
 MODERATOR_PASSWORD = "correct horse battery staple"
 
@@ -110,6 +113,7 @@ def _subscribe(page: Page) -> Response | None:
 PAGE_KINDS: list[PageKind] = [
     PageKind("home", "/{locale}/"),
     PageKind("article", ARTICLE_PATH),
+    PageKind("second-article", SECOND_ARTICLE_PATH),
     PageKind("about", "/{locale}/about"),
     PageKind("emergency-numbers", "/{locale}/emergency-numbers"),
     PageKind("not-found", "/{locale}/no-such-page", status=404),

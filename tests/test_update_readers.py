@@ -33,11 +33,11 @@ LONG_BLOCK = (
 )
 SHORT_BLOCK = (f"{ARTICLE_SLUG}|overview|heading", "Overview", ("      text: Overview\n", "      text: Summary\n"))
 PRIVACY = "Please do not include personal medical details, phone numbers or email addresses."
-LONG_PLURAL = (None, f"Up to %(num)d character. {PRIVACY}", ("or email addresses.", "or e-mail addresses."))
+LONG_PLURAL = (None, f"Up to %(num)s character. {PRIVACY}", ("or email addresses.", "or e-mail addresses."))
 SHORT_PLURAL = (
     None,
-    "Up to %(num)d character.",
-    ('"Up to %(num)d character.", "Up to %(num)d characters."', '"Up to %(num)d letter.", "Up to %(num)d letters."'),
+    "Up to %(num)s character.",
+    ('"Up to %(num)s character.", "Up to %(num)s characters."', '"Up to %(num)s letter.", "Up to %(num)s letters."'),
 )
 
 
@@ -100,7 +100,7 @@ def test_the_previous_english_of_each_changed_message_is_the_old_english(correct
             LONG_PLURAL[1],
             LONG_PLURAL[1].replace("character.", "characters."),
         ),
-        (None, "Up to %(num)d letter."): (None, "Up to %(num)d character.", "Up to %(num)d characters."),
+        (None, "Up to %(num)s letter."): (None, "Up to %(num)s character.", "Up to %(num)s characters."),
     }
     for path in _catalogues(corrected):
         found = previous_english(path)

@@ -78,10 +78,15 @@ BOOLEAN_ATTRIBUTES = _words(
     seamless selected sortable truespeed typemustmatch"""
 )
 
-_TAG_NAME = r"[A-Za-z][A-Za-z0-9:-]*"
-_ATTRIBUTE = r"""\s+([^\s"'<>/=]+)(?:\s*(=)\s*(?:"[^"]*"|'[^']*'|[^\s"'<>`=]+))?"""
-_START_TAG = re.compile(rf"<({_TAG_NAME})((?:{_ATTRIBUTE})*)\s*/?>")
-_END_TAG = re.compile(rf"</({_TAG_NAME})\s*>")
+# What an HTML tokenizer reads as a tag (WHATWG HTML §13.2.5): a name runs from an ASCII letter
+# to white space, `/` or `>`; white space and `/` both separate attributes ("<svg/onload=…>"), and
+# a quoted value may be followed by the next attribute at once; an unquoted value runs to white
+# space or `>` ("src=x/onerror=…" is one value). Possessive quantifiers keep matching linear.
+_SPACE = r"[\t\n\f\r ]"
+_TAG_NAME = r"[A-Za-z][^\t\n\f\r />]*+"
+_ATTRIBUTE = rf"""(?:[\t\n\f\r /]++|(?<=["']))([^\t\n\f\r "'<>/=]++)(?:{_SPACE}*+(=){_SPACE}*+(?:"[^"]*+"|'[^']*+'|[^\t\n\f\r >]++))?+"""
+_START_TAG = re.compile(rf"<({_TAG_NAME})((?:{_ATTRIBUTE})*+)[\t\n\f\r /]*+>")
+_END_TAG = re.compile(rf"</({_TAG_NAME}){_SPACE}*+>")
 _ATTRIBUTES = re.compile(_ATTRIBUTE)
 _DECLARATION = re.compile(r"<!--.*?-->|<![A-Za-z\[][^>]*>|<\?[A-Za-z][^>]*>", re.S)
 

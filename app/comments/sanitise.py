@@ -91,7 +91,10 @@ _ATTRIBUTES = re.compile(_ATTRIBUTE)
 _DECLARATION = re.compile(r"<!--.*?-->|<![A-Za-z\[][^>]*>|<\?[A-Za-z][^>]*>", re.S)
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_LINK = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|net|org|info|biz|ru|cn|io|co)\b", re.I)
+# A link written out ("http://www.nhs.uk@evil.example" too, which is also an address), or a bare
+# domain outside an address ("name@example.com" is an address, not a link).
+_URL = re.compile(r"(?:https?://|www\.)\S", re.I)
+_DOMAIN = re.compile(r"\b[\w-]+\.(?:com|net|org|info|biz|ru|cn|io|co)\b", re.I)
 _PHONE = re.compile(r"(?<![\w])\+?\d[\d\s().-]{6,}\d")
 
 
@@ -192,7 +195,7 @@ def flags_for(text: str) -> list[str]:
     found = []
     if _EMAIL.search(text):
         found.append("email")
-    if _LINK.search(_EMAIL.sub(" ", text)):
+    if _URL.search(text) or _DOMAIN.search(_EMAIL.sub(" ", text)):
         found.append("link")
     if _PHONE.search(text):
         found.append("phone")

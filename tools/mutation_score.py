@@ -76,7 +76,7 @@ def scores(equivalent: dict[str, str]) -> tuple[list[Score], list[str]]:
                 score.not_run += code in NOT_RUN
                 score.survivors.append(name)
         results.append(score)
-    errors += [f"{name} is listed as equivalent but mutmut made no such mutant" for name in equivalent if name not in seen]
+    errors += [f"{name} is listed as equivalent but mutmut made no such mutant" for name in equivalent.keys() - seen]
     return results, errors
 
 
@@ -101,7 +101,7 @@ def main() -> int:
         if score.not_run:
             errors.append(f"{score.module}: {score.not_run} mutants were not run (interrupted?)")
         if score.percent < REQUIRED:
-            errors.append(f"{score.module}: {score.percent:.1f}% of non-equivalent mutants killed, under {REQUIRED:.0f}%")
+            errors.append(f"{score.module}: {score.percent:.1f}% of non-equivalent mutants killed (< {REQUIRED:.0f}%)")
     if not results:
         errors.append("mutants/ holds no results")
     for error in errors:

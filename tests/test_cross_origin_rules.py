@@ -16,7 +16,8 @@ SAFE = ["GET", "HEAD", "OPTIONS"]
 
 
 def keeps_words(view):
-    @functools.wraps(view)
+    # A decorator that records what it wraps (`__wrapped__`) without copying its attributes.
+    @functools.wraps(view, updated=())
     def wrapper(*args, **kwargs):
         return view(*args, **kwargs)
 

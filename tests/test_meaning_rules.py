@@ -95,8 +95,8 @@ def test_a_changed_number_is_reported(language, english, translation, missing):
 
 
 def test_every_missing_number_is_named_in_one_report():
-    assert numbers_missing("es", "2.5 ml every 6 hours, at most 4 doses", "25 ml cada 8 horas, 4 dosis") == [
-        '2.5, 6 of the English missing in "2.5 ml every 6 hours, at most 4 doses"'
+    assert numbers_missing("es", "Every 6 hours 2.5 ml, at most 4 doses", "Cada 8 horas 25 ml, 4 dosis") == [
+        '2.5, 6 of the English missing in "Every 6 hours 2.5 ml, at most 4 doses"'
     ]
 
 
@@ -191,6 +191,11 @@ def test_links_and_addresses_kept_pass(english, translation):
         ("Type name@example.com", "Escriba nombre@example.org", "name@example.com"),
         ("Type name@example.com", "Escriba example.com", "name@example.com"),
         ("Write to a@b.example.org", "Escriba a x@b.example.org", "a@b.example.org"),  # not a reserved domain
+        (
+            "See https://www.nhs.uk/?to=a@example.com",
+            "Vea https://evil.example/?to=b@example.com",
+            "https://www.nhs.uk/?to=a@example.com",
+        ),  # a link that ends in an example address is kept exactly (the address alone may change)
     ],
 )
 def test_a_changed_link_or_address_is_reported(english, translation, missing):
@@ -277,6 +282,16 @@ def test_a_reason_silences_the_named_rules_only():
         assert found("es", english, translation, comments) == [], comments
 
 
+def test_several_reasoned_switches_add_up():
+    english, translation = "Give 2 doses, see https://www.nhs.uk/a.", "Dar dos dosis, vea https://www.nhs.uk/b."
+    both = ["check-ignore: numbers -- words read better", "check-ignore: urls -- the Spanish page"]
+    assert found("es", english, translation, both) == []
+    assert found("es", english, translation, ["check-ignore: urls", "check-ignore: numbers -- words"]) == [
+        ("check-ignore", "check-ignore needs a reason after ' -- ', e.g. '# check-ignore: numbers -- why'"),
+        ("urls", f'https://www.nhs.uk/a must appear unchanged in "{english}"'),
+    ]
+
+
 def test_a_switch_without_a_reason_or_with_an_unknown_rule_is_reported():
     english, translation = "Give 2 doses.", "Dar dos dosis."
     assert found("es", english, translation, ["check-ignore: numbers"]) == [
@@ -318,6 +333,8 @@ def test_every_placeholder_must_be_named_in_the_translator_note():
         ("Up %(pct)d%% and %(n)s", [], [], ["python-format"]),
         ("All named %(a)s %(b)s", ["%(a)s and", "%(b)s"], [("b.py", 9)], ["python-format"]),
         ("100%% sure", [], [("d.py", 2)], ["python-format"]),
+        ("Rated 100%amazing by parents", [], [("e.py", 4)], []),  # a percent sign, no placeholder
+        (("%(num)d day", "%(num)d days, %(left)d left"), ["%(num)d is a count", "%(left)d"], [("f.py", 5)], []),
     )
     assert notes_findings(template) == [
         (

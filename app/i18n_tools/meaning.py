@@ -101,9 +101,9 @@ def _link_kept(link: str, translation: str) -> bool:
     examples), whose name a translator should put in the reader's language: "nombre@example.com"."""
     if link in translation:
         return True
-    name, _, domain = link.rpartition("@")
-    if name and domain.casefold() in EXAMPLE_DOMAINS:
-        return any(found.casefold().endswith("@" + domain.casefold()) for found in EMAIL.findall(translation))
+    domain = link.rpartition("@")[2].casefold()
+    if EMAIL.fullmatch(link) and domain in EXAMPLE_DOMAINS:  # an address, not a link that ends in one
+        return any(found.casefold().endswith("@" + domain) for found in EMAIL.findall(translation))
     return False
 
 

@@ -259,6 +259,20 @@ def test_a_term_in_any_form_of_the_english_binds_every_translated_form(glossary)
     assert found("es", english, ("", "%(num)d niños tienen tetania"), glossary=glossary) == []
 
 
+def test_a_term_between_tags_is_a_use(glossary):
+    english = "<strong>Rickets</strong> makes bones soft."
+    assert found("es", english, "<strong>El raquitismo</strong> ablanda los huesos.", glossary=glossary) == []
+    assert found("es", english, "<strong>La enfermedad</strong> ablanda los huesos.", glossary=glossary) == [
+        ("glossary", f'"rickets" should be translated "raquitismo" or "el raquitismo" in "{english}"'),
+    ]
+
+
+def test_a_reason_can_silence_the_glossary(glossary):
+    english, translation = "Rickets makes bones soft.", "La enfermedad ablanda los huesos."
+    reason = ["check-ignore: glossary -- the disease is named in the previous sentence"]
+    assert found("es", english, translation, reason, glossary=glossary) == []
+
+
 def test_a_term_only_inside_a_link_or_markup_is_not_a_use(glossary):
     english = 'See <a href="https://www.nhs.uk/conditions/rickets/">the NHS</a>.'
     translation = 'Vea <a href="https://www.nhs.uk/conditions/rickets/">el NHS</a>.'

@@ -52,17 +52,17 @@ def read_equivalent(path: Path = EQUIVALENT) -> tuple[dict[str, str], list[str]]
     return found, errors
 
 
-def module_name(meta: Path) -> str:
-    return ".".join(meta.relative_to(MUTANTS).with_suffix("").with_suffix("").parts)
+def module_name(meta: Path, mutants: Path) -> str:
+    return ".".join(meta.relative_to(mutants).with_suffix("").with_suffix("").parts)
 
 
-def scores(equivalent: dict[str, str]) -> tuple[list[Score], list[str]]:
+def scores(equivalent: dict[str, str], mutants: Path = MUTANTS) -> tuple[list[Score], list[str]]:
     results, errors, seen = [], [], set()
-    for meta in sorted(MUTANTS.glob("app/**/*.py.meta")):
+    for meta in sorted(mutants.glob("app/**/*.py.meta")):
         exit_codes: dict[str, int | None] = json.loads(meta.read_text())["exit_code_by_key"]
         if not exit_codes:
             continue
-        module = module_name(meta)
+        module = module_name(meta, mutants)
         score = Score(module, len(exit_codes), 0, 0, 0, [])
         for name, code in sorted(exit_codes.items(), key=lambda item: _natural(item[0])):
             if name in equivalent:
@@ -84,12 +84,12 @@ def _natural(name: str) -> list[object]:
     return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name)]
 
 
-def main() -> int:
-    if not MUTANTS.is_dir():
+def main(mutants: Path = MUTANTS, equivalent_list: Path = EQUIVALENT) -> int:
+    if not mutants.is_dir():
         print("No mutants/ here: run `make mutation` first.")
         return 1
-    equivalent, errors = read_equivalent()
-    results, stale = scores(equivalent)
+    equivalent, errors = read_equivalent(equivalent_list)
+    results, stale = scores(equivalent, mutants)
     errors += stale
     print(f"{'module':<28} {'mutants':>7} {'killed':>6} {'equiv.':>6} {'score':>7}")
     for score in results:

@@ -59,3 +59,10 @@ def test_mutants_not_run_fail(tmp_path, capsys):
     mutants, listed = lay_out(tmp_path, {**killed(100), "app.guard.x_check__mutmut_101": None}, "")
     assert main(mutants, listed) == 1
     assert "1 mutants were not run" in capsys.readouterr().err
+
+
+def test_an_equivalent_mutant_that_timed_out_is_not_called_stale(tmp_path):
+    mutants, listed = lay_out(
+        tmp_path, {**killed(3), "app.guard.x_check__mutmut_4": 36}, "app.guard.x_check__mutmut_4 why\n"
+    )
+    assert main(mutants, listed) == 0

@@ -90,6 +90,7 @@ def test_the_poster_is_asked_to_confirm_the_cleaned_text(app, client):
         ("<Custom data-id=7>card</Custom>", "card"),
         ("<my-widget title='x'>w</my-widget>", "w"),
         ('<a title="<b>">text</a>', "text"),  # a "<" inside a quoted value
+        ('<my-card title="<b>">card</my-card>', "card"),  # and the markup after it still counts
         ("<<b>x", "<x"),
         ("<p>one</p><p>two</p>", "onetwo"),
         ("<!doctype html>page", "page"),

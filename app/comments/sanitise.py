@@ -10,7 +10,8 @@ every character that could start markup by accident is escaped:
   closing `>`, is a comment (`<!-- … -->`), a declaration or processing instruction (`<!doctype …>`,
   `<![CDATA[…>`, `<?xml …>`), or a tag whose attributes all look like markup (`name=value`, or a
   boolean attribute HTML knows) and whose name is an HTML, SVG or MathML element name, or that
-  carries at least one `name=value` attribute, or that closes such a tag.
+  carries at least one `name=value` attribute, or that closes such a tag. The tag is read as a
+  browser's tokenizer reads it: `/` separates attributes as white space does ("<svg/onload=…>").
 
 nh3 (with no tags allowed) then removes the markup that is left, with the text of script and
 style elements, keeps the text of ordinary elements, and escapes its output, which is unescaped

@@ -61,7 +61,7 @@ def checked_in_view(view: Callable) -> Callable:
 
 
 def _checks_itself(endpoint: str | None) -> bool:
-    view = current_app.view_functions.get(endpoint or "")
+    view = current_app.view_functions.get(endpoint)  # type: ignore[arg-type]  # None: no route matched
     while view is not None:
         if getattr(view, _MARK, False):
             return True

@@ -28,7 +28,7 @@ class TrustedHostsOnly:
             if len(self._accepted) < 64:
                 self._accepted.add(seen)
         except SecurityError:
-            refusal = Response(REFUSAL, status=400, mimetype="text/plain")
+            refusal = Response(REFUSAL, status=400)  # text/plain, the default
             refusal.headers["Cache-Control"] = "private, no-store"
             return refusal(environ, start_response)
         return self.wsgi_app(environ, start_response)

@@ -82,7 +82,7 @@ def readings(written: str) -> frozenset[str]:
     return frozenset(found)
 
 
-def numbers(text: str, language: str = "en") -> dict[str, frozenset[str]]:
+def numbers(text: str, language: str | None = None) -> dict[str, frozenset[str]]:
     """Every number in running text (links, markup and placeholders aside): as written, with
     what it can mean. Digits of the language's other systems ("١٢", "１２") count as 0–9."""
     digits = DIGITS.get(language)
@@ -101,9 +101,9 @@ def _link_kept(link: str, translation: str) -> bool:
     examples), whose name a translator should put in the reader's language: "nombre@example.com"."""
     if link in translation:
         return True
-    name, _, domain = link.rpartition("@")
-    if name and domain.casefold() in EXAMPLE_DOMAINS:
-        return any(found.casefold().endswith("@" + domain.casefold()) for found in EMAIL.findall(translation))
+    domain = link.rpartition("@")[2].casefold()
+    if EMAIL.fullmatch(link) and domain in EXAMPLE_DOMAINS:  # an address, not a link that ends in one
+        return any(found.casefold().endswith("@" + domain) for found in EMAIL.findall(translation))
     return False
 
 
@@ -115,7 +115,7 @@ def _translated(catalog: Catalog) -> Iterator[Message]:
 
 def meaning_findings(catalog: Catalog, glossary: Glossary | None = None) -> list[Finding]:
     """Numbers, URLs and email addresses kept; glossary terms translated as approved."""
-    language = catalog.locale.language if catalog.locale else "en"
+    language = catalog.locale.language if catalog.locale else None
     findings = []
     for message in _translated(catalog):
         skip, errors = ignored_rules(message)

@@ -20,6 +20,9 @@ CHECKED = dt.date(2026, 11, 30)
 @pytest.fixture
 def runner(tmp_path):
     translations = copy_translations(tmp_path / "translations")
+    # A test-only record (the shipped English has none yet): a check of the old English version.
+    with (translations / "en" / "medical-reviews.txt").open("a", encoding="utf-8") as handle:
+        handle.write(f"{ARTICLE_SLUG} {CHECKED} {CHECKED} sources-check editor\n")
     app = make_test_app(f"sqlite:///{tmp_path / 'cli.db'}", tmp_path, BABEL_TRANSLATION_DIRECTORIES=str(translations))
     return app.test_cli_runner()
 
@@ -64,3 +67,15 @@ def test_ci_prints_a_warning_for_overdue_articles_and_does_not_fail():
     after = block[1].split("\nfi", 1)[0]
     assert "WARNING" in after and "exit 1" not in after and "false" not in after
     assert Path(PROJECT_ROOT / "docs" / "authoring.md").exists()
+
+
+def test_an_article_never_checked_is_listed_as_overdue(tmp_path, monkeypatch):
+    translations = copy_translations(tmp_path / "translations")
+    (translations / "en" / "medical-reviews.txt").write_text("", encoding="utf-8")
+    app = make_test_app(f"sqlite:///{tmp_path / 'cli.db'}", tmp_path, BABEL_TRANSLATION_DIRECTORIES=str(translations))
+    row = next(
+        line
+        for line in status(app.test_cli_runner(), monkeypatch, dt.date(2026, 12, 6), "--due").splitlines()
+        if line.startswith(ARTICLE_SLUG)
+    )
+    assert "never checked" in row and "OVERDUE" in row

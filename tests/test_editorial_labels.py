@@ -10,6 +10,7 @@ import shutil
 
 import pytest
 from babel.messages.pofile import read_po
+from flask_babel import gettext
 
 from app.content import article_by_slug
 from app.content.review import next_review_due
@@ -38,13 +39,12 @@ def time_tag(day: dt.date) -> str:
     return f'<time datetime="{day.isoformat()}">{british(day)}</time>'
 
 
-def test_the_english_record_holds_only_the_editors_sources_checks():
+def test_the_shipped_english_claims_no_review():
     record = (SHIPPED_TRANSLATIONS / "en" / "medical-reviews.txt").read_text(encoding="utf-8")
     lines = [line.split() for line in record.splitlines() if line.strip() and not line.startswith("#")]
-    # The one check that happened when the article was rewritten; the lead adds the next one
-    # when it happens. Nothing else is claimed: no clinical, bilingual or reader review.
-    assert [ARTICLE_SLUG, "2026-11-30", "2026-11-30", "sources-check", "editor"] in lines
-    assert all(line[3:] == ["sources-check", "editor"] for line in lines), lines
+    # No named person has checked the English yet, so nothing is recorded and the page claims
+    # no check: a record is added only when a named reviewer really does one.
+    assert lines == []
 
 
 @pytest.fixture
@@ -81,7 +81,10 @@ def test_the_shipped_page_says_what_its_record_says(client):
         assert line.startswith(f"Checked against its sources on {time_tag(status.checked_on)}.")
     else:  # the English changed since its last check: it says so, and keeps the yearly clock
         assert line.startswith(f"Last updated on {time_tag(ARTICLE.source_version)}.")
-    assert f"Next review due by {time_tag(status.next_due)}." in line
+    if status.next_due:
+        assert f"Next review due by {time_tag(status.next_due)}." in line
+    if not status.checked_on:
+        assert "This article has not yet been reviewed." in line
 
 
 def test_the_byline_names_the_editorial_team_and_links_to_how_we_work(checked):
@@ -118,13 +121,21 @@ def test_translated_pages_say_the_dates_are_the_english_texts(checked, locale):
 def test_without_a_record_the_page_says_last_updated_and_claims_no_check(database_url, tmp_path):
     translations = copy_translations(tmp_path / "translations")
     (translations / "en" / "medical-reviews.txt").write_text("# no check recorded\n", encoding="utf-8")
+    for compiled in SHIPPED_TRANSLATIONS.glob("*/LC_MESSAGES/messages.mo"):  # what the site reads
+        shutil.copyfile(compiled, translations / compiled.relative_to(SHIPPED_TRANSLATIONS))
     client = make_test_app(database_url, tmp_path, BABEL_TRANSLATION_DIRECTORIES=str(translations)).test_client()
     html = article_html(client, "en")
     version = ARTICLE.source_version
-    assert meta(html) == f'Last updated on <time datetime="{version.isoformat()}">{version.day} {version:%B %Y}</time>.'
+    assert meta(html) == (
+        f'Last updated on <time datetime="{version.isoformat()}">{version.day} {version:%B %Y}</time>.'
+        " This article has not yet been reviewed."
+    )
     assert "Written by the Child Health Guide editorial team.</p>" in html
     assert '"lastReviewed"' not in html and '"reviewedBy"' not in html
-    assert 'id="article-checked"' not in article_html(client, "es")
+    with client.application.test_request_context("/es/"):
+        not_reviewed = gettext("The English text has not yet been reviewed.")
+    assert not_reviewed != "The English text has not yet been reviewed."
+    assert not_reviewed in article_html(client, "es")
 
 
 def test_a_check_of_an_older_english_keeps_the_clock_but_not_the_claim(database_url, tmp_path):

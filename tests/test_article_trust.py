@@ -213,7 +213,9 @@ def reviewed_app(database_url, tmp_path):
         catalogue = "zh_Hans" if locale == "zh-hans" else locale
         checked = version if locale != "fr" else version - dt.timedelta(days=30)
         (translations / catalogue / "medical-reviews.txt").write_text(
-            f"{ARTICLE_SLUG} {checked} {checked + dt.timedelta(days=2)} Dr Test Reviewer\n", encoding="utf-8"
+            f"{ARTICLE_SLUG} {checked} {checked + dt.timedelta(days=2)} "
+            "clinical-bilingual-review doctor Dr Test Reviewer\n",
+            encoding="utf-8",
         )
     return make_test_app(database_url, tmp_path, BABEL_TRANSLATION_DIRECTORIES=str(translations))
 

@@ -22,7 +22,7 @@ def runner(tmp_path):
     translations = copy_translations(tmp_path / "translations")
     # A test-only record (the shipped English has none yet): a check of the old English version.
     with (translations / "en" / "medical-reviews.txt").open("a", encoding="utf-8") as handle:
-        handle.write(f"{ARTICLE_SLUG} {CHECKED} {CHECKED} sources-check editor\n")
+        handle.write(f"{ARTICLE_SLUG} {CHECKED} {CHECKED} sources-check editor Sam Editor\n")
     app = make_test_app(f"sqlite:///{tmp_path / 'cli.db'}", tmp_path, BABEL_TRANSLATION_DIRECTORIES=str(translations))
     return app.test_cli_runner()
 

@@ -55,7 +55,7 @@ def checked(database_url, tmp_path):
         shutil.copyfile(compiled, translations / compiled.relative_to(SHIPPED_TRANSLATIONS))
     version = ARTICLE.source_version
     with (translations / "en" / "medical-reviews.txt").open("a", encoding="utf-8") as handle:
-        handle.write(f"{ARTICLE_SLUG} {version} {version} sources-check editor\n")
+        handle.write(f"{ARTICLE_SLUG} {version} {version} sources-check editor Sam Editor\n")
     app = make_test_app(database_url, tmp_path, BABEL_TRANSLATION_DIRECTORIES=str(translations))
     status = english_status(ARTICLE, translations)
     assert status.checked_on == version and status.next_due == next_review_due(version)
@@ -142,7 +142,7 @@ def test_a_check_of_an_older_english_keeps_the_clock_but_not_the_claim(database_
     translations = copy_translations(tmp_path / "translations")
     older = ARTICLE.source_version - dt.timedelta(days=200)
     (translations / "en" / "medical-reviews.txt").write_text(
-        f"{ARTICLE_SLUG} {older} {older} sources-check editor\n", encoding="utf-8"
+        f"{ARTICLE_SLUG} {older} {older} sources-check editor Sam Editor\n", encoding="utf-8"
     )
     client = make_test_app(database_url, tmp_path, BABEL_TRANSLATION_DIRECTORIES=str(translations)).test_client()
     line = meta(article_html(client, "en"))

@@ -21,17 +21,13 @@ def test_a_record_names_method_role_and_the_person_who_did_it():
     record = parse_reviews(
         f"{ARTICLE_SLUG} {VERSION} {VERSION + dt.timedelta(days=3)} back-translation doctor Dr Ana Ruiz\n"
         f"{ARTICLE_SLUG} {VERSION} {VERSION + dt.timedelta(days=5)} reader-testing reader-panel Leeds parents panel\n"
-        f"{ARTICLE_SLUG} {VERSION} {VERSION + dt.timedelta(days=1)} Dr Old Style\n"
-        f"{ARTICLE_SLUG} {VERSION} {VERSION} sources-check editor\n"
+        f"{ARTICLE_SLUG} {VERSION} {VERSION} sources-check editor Sam Editor\n"
     )
     assert record.errors == ()
-    first, second, legacy, check = record.reviews
+    first, second, check = record.reviews
     assert (first.method, first.role, first.reviewer) == ("back-translation", "doctor", "Dr Ana Ruiz")
     assert (second.method, second.role, second.reviewer) == ("reader-testing", "reader-panel", "Leeds parents panel")
-    # The editor's check against the sources needs no name: it claims nothing more.
-    assert (check.method, check.role, check.reviewer) == ("sources-check", "editor", "")
-    # A line in the format used before methods were recorded still counts, of unknown method.
-    assert (legacy.method, legacy.role, legacy.reviewer) == (None, None, "Dr Old Style")
+    assert (check.method, check.role, check.reviewer) == ("sources-check", "editor", "Sam Editor")
 
 
 @pytest.mark.parametrize(
@@ -49,10 +45,20 @@ def test_an_unknown_method_or_role_is_an_error(line, error):
 @pytest.mark.parametrize(
     ("line", "error"),
     [
-        # A clinical, bilingual or reader review claims that a person did it: without a name, no record.
+        # Every record claims that a person did it: without a name, no record, whatever the method.
+        (f"{ARTICLE_SLUG} {VERSION} {VERSION} sources-check editor", "name the reviewer"),
+        (f"{ARTICLE_SLUG} {VERSION} {VERSION} sources-check editor   ", "name the reviewer"),
         (f"{ARTICLE_SLUG} {VERSION} {VERSION} clinical-bilingual-review doctor", "name the reviewer"),
         (f"{ARTICLE_SLUG} {VERSION} {VERSION} clinical-review doctor", "name the reviewer"),
         (f"{ARTICLE_SLUG} {VERSION} {VERSION} reader-testing reader-panel", "name the reviewer"),
+        # A word where the name should be names nobody.
+        (f"{ARTICLE_SLUG} {VERSION} {VERSION} sources-check editor editor", "name the reviewer"),
+        (f"{ARTICLE_SLUG} {VERSION} {VERSION} sources-check editor Editorial team", "name the reviewer"),
+        (f"{ARTICLE_SLUG} {VERSION} {VERSION} sources-check editor unknown", "name the reviewer"),
+        (f"{ARTICLE_SLUG} {VERSION} {VERSION} clinical-review doctor 123", "name the reviewer"),
+        # Without a method and a role nobody can tell what the named person did.
+        (f"{ARTICLE_SLUG} {VERSION} {VERSION} Dr Old Style", "the review method, the reviewer's role and name"),
+        (f"{ARTICLE_SLUG} {VERSION} {VERSION}", "the review method, the reviewer's role and name"),
         # An editor's check is a sources check and nothing else, and only an editor does one.
         (f"{ARTICLE_SLUG} {VERSION} {VERSION} clinical-review editor Sam", "a sources check is done by the editor"),
         (f"{ARTICLE_SLUG} {VERSION} {VERSION} sources-check doctor Dr Who", "a sources check is done by the editor"),
@@ -98,3 +104,21 @@ def test_the_article_and_the_about_page_say_how_it_was_reviewed(database_url, tm
     assert each.count("automated checks only; no review by a person is recorded yet.") == 3
     assert "Back-translation: a second translator" in about
     assert "Tested with parents and carers: people who speak the language" in about
+
+
+@pytest.mark.parametrize(("catalogue", "command"), [("en", "articles"), ("fr", "translate")])
+def test_a_nameless_record_fails_the_checks_naming_file_and_line(database_url, tmp_path, catalogue, command):
+    translations = copy_translations(tmp_path / "translations")
+    method, role = ("sources-check", "editor") if catalogue == "en" else ("back-translation", "nurse")
+    path = translations / catalogue / "medical-reviews.txt"
+    path.write_text(f"# a comment\n{ARTICLE_SLUG} {VERSION} {VERSION} {method} {role}\n", encoding="utf-8")
+    app = make_test_app(database_url, tmp_path, BABEL_TRANSLATION_DIRECTORIES=str(translations))
+    result = app.test_cli_runner().invoke(args=[command, "check"])
+    assert result.exit_code == 1
+    assert f"{catalogue}/medical-reviews.txt:2: a {method} claims that a person did it" in result.output
+    assert "Traceback" not in result.output
+    # The page claims nothing from the rejected line, and still answers.
+    locale = "en" if catalogue == "en" else "fr"
+    response = app.test_client().get(f"/{locale}/articles/{ARTICLE_SLUG}")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "lastReviewed" not in html and 'id="medical-review"' not in html

@@ -214,8 +214,12 @@ def test_stats_counts_translated_fuzzy_untranslated_per_part_with_review_status(
     # The French review is of the article's current English, so it counts as current.
     version = article_by_slug(ARTICLE_SLUG).source_version
     reviewed = version + dt.timedelta(days=4)
-    (directory / "fr" / "medical-reviews.txt").write_text(f"{ARTICLE_SLUG} {version} {reviewed} Dr Marie Roux\n")
-    (directory / "es" / "medical-reviews.txt").write_text(f"{ARTICLE_SLUG} 2026-01-01 2026-01-05\n")
+    (directory / "fr" / "medical-reviews.txt").write_text(
+        f"{ARTICLE_SLUG} {version} {reviewed} clinical-bilingual-review doctor Dr Marie Roux\n"
+    )
+    (directory / "es" / "medical-reviews.txt").write_text(
+        f"{ARTICLE_SLUG} 2026-01-01 2026-01-05 back-translation medical-translator Sam Lee\n"
+    )
     result = cli(tmp_path, directory, "stats")
     assert result.exit_code == 0, result.output
     rows = [line.split() for line in result.output.splitlines()]
@@ -224,7 +228,13 @@ def test_stats_counts_translated_fuzzy_untranslated_per_part_with_review_status(
     assert ["fr", "UI", "2", "1", "2", "40%"] in [row[:6] for row in rows]
     fr_article = next(row for row in rows if row[:2] == ["fr", ARTICLE_SLUG])
     assert fr_article[2:6] == ["1", "0", "1", "50%"]
-    assert fr_article[-3:] == [version.isoformat(), "reviewed", reviewed.isoformat()]
+    assert fr_article[-5:] == [
+        version.isoformat(),
+        "reviewed",
+        reviewed.isoformat(),
+        "(clinical-bilingual-review,",
+        "doctor)",
+    ]
     es_article = next(row for row in rows if row[:2] == ["es", ARTICLE_SLUG])
     assert es_article[2:6] == ["2", "0", "0", "100%"] and "outdated" in " ".join(es_article)
 
@@ -268,9 +278,12 @@ def test_article_page_shows_a_medical_review_only_for_the_current_english(databa
     reviewed, older = version + dt.timedelta(days=4), version - dt.timedelta(days=40)
     translations = copy_translations(tmp_path / "translations")
     (translations / "es" / "medical-reviews.txt").write_text(
-        f"# slug, English version, reviewed on, reviewer\n{ARTICLE_SLUG} {version} {reviewed} Dr Ana Ruiz\n"
+        f"# slug, English version, reviewed on, method, role, reviewer\n"
+        f"{ARTICLE_SLUG} {version} {reviewed} clinical-bilingual-review doctor Dr Ana Ruiz\n"
     )
-    (translations / "fr" / "medical-reviews.txt").write_text(f"{ARTICLE_SLUG} {older} {older}\n")
+    (translations / "fr" / "medical-reviews.txt").write_text(
+        f"{ARTICLE_SLUG} {older} {older} back-translation nurse Sam Lee\n"
+    )
     app = make_test_app(database_url, tmp_path, BABEL_TRANSLATION_DIRECTORIES=str(translations))
     client = app.test_client()
     spanish = client.get(f"/es/articles/{ARTICLE_SLUG}").get_data(as_text=True)

@@ -10,13 +10,20 @@ import re
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
+from app.comments.models import Comment
 from app.content import all_articles, article_by_slug
 from app.content.publication import publication_contexts
+from app.extensions import db
 from app.i18n_tools.catalogues import load
+from app.newsletter.models import Subscriber, SubscriberStatus
+from app.timeutil import utcnow
 from tests.articles_support import SECOND_SLUG, forget_articles, shipped_articles
+from tests.comments_support import SAME_ORIGIN
 from tests.conftest import ARTICLE_SLUG, LOCALE_CODES, make_test_app
 from tests.i18n_helpers import copy_translations, rewrite
+from tests.newsletter_support import SITE_URL, mailbox_fixture, smtp_config, text_of  # noqa: F401 (`mailbox`)
 from tests.test_translate_cli import cli
 
 TRANSLATED = [code for code in LOCALE_CODES if code != "en"]
@@ -162,3 +169,84 @@ def test_articles_check_and_status_take_both(two_articles, tmp_path):
     # Never checked against its sources: due now, and said so.
     assert "now (never checked)" in rows[SECOND_SLUG] and "OVERDUE" in rows[SECOND_SLUG]
     assert rows[SECOND_SLUG].split()[-1] == "en"
+
+
+@pytest.mark.parametrize("locale", TRANSLATED)
+def test_a_comment_posted_where_the_article_is_not_published_reaches_the_english_whole(
+    two_articles, database_url, tmp_path, locale
+):
+    app = make_test_app(database_url, tmp_path)
+    client = app.test_client()
+    url = f"/{locale}/articles/{SECOND_SLUG}/comments"
+    data = {"name": "Amal", "comment": "Thank you, this helped at 3 a.m.", "website": ""}
+    # As its GET does: the English answers, here keeping the method and the form (307), so the
+    # language's page, which does not exist yet, is never drawn.
+    response = client.post(url, data=data, headers=SAME_ORIGIN)
+    assert response.status_code == 307
+    assert response.headers["Location"] == f"/en/articles/{SECOND_SLUG}/comments"
+    sent = client.post(url, data=data, headers=SAME_ORIGIN, follow_redirects=True)
+    assert sent.status_code == 200 and sent.request.path == f"/en/articles/{SECOND_SLUG}/comments/sent"
+    assert '<html lang="en" dir="ltr"' in sent.get_data(as_text=True)
+    with app.app_context():
+        [comment] = db.session.execute(select(Comment)).scalars().all()
+        assert (comment.article_slug, comment.page_locale, comment.body) == (SECOND_SLUG, "en", data["comment"])
+    # A form with a mistake comes back on the English page, filled in, never lost.
+    again = client.post(url, data={**data, "comment": ""}, headers=SAME_ORIGIN, follow_redirects=True)
+    html = again.get_data(as_text=True)
+    assert again.status_code == 422 and '<html lang="en" dir="ltr"' in html and 'value="Amal"' in html
+    # Its private confirmation page follows the same rule; the published article's does not move.
+    assert client.get(f"/{locale}/articles/{SECOND_SLUG}/comments/sent").headers["Location"] == (
+        f"/en/articles/{SECOND_SLUG}/comments/sent"
+    )
+    assert client.get(f"/{locale}/articles/{ARTICLE_SLUG}/comments/sent").status_code == 200
+
+
+def test_newsletter_announces_an_article_only_in_the_languages_that_publish_it(
+    two_articles, database_url, tmp_path, mailbox
+):
+    translations = copy_translations(tmp_path / "translations")
+    assert cli(tmp_path, translations, "extract").exit_code == 0  # the catalogues take the new article
+    assert cli(tmp_path, translations, "update").exit_code == 0
+    config = {**smtp_config(mailbox.port), "BABEL_TRANSLATION_DIRECTORIES": str(translations)}
+    app = make_test_app(database_url, tmp_path, **config)
+    people = {"en": "reader-en@example.org", "es": "lector-es@example.org", "fr": "lecteur-fr@example.org"}
+    with app.app_context():
+        for locale, email in people.items():
+            db.session.add(
+                Subscriber(
+                    email=email,
+                    status=SubscriberStatus.ACTIVE,
+                    locale=locale,
+                    consent_text="We will email you when we publish or update an article.",
+                    source_page=f"/{locale}/subscribe",
+                    confirmed_at=utcnow(),
+                )
+            )
+        db.session.commit()
+    runner = app.test_cli_runner()
+    dry = runner.invoke(args=["newsletter", "send", SECOND_SLUG, "--dry-run"])
+    assert f"{people['es']}\tes\twaits for the translation" in dry.output
+    assert f"{people['en']}\ten\twould send" in dry.output and "1 of 3" in dry.output
+    # Published in English only: the English subscriber hears of it; the others are told nothing
+    # yet (no mail leading a Spanish reader to an English page), and the operator is told why.
+    first = runner.invoke(args=["newsletter", "send", SECOND_SLUG, "--rate", "0"])
+    assert first.exit_code == 0, first.output
+    assert "2 subscribers not sent" in first.output and "(es: 1, fr: 1)" in first.output
+    assert mailbox.recipients == [people["en"]]
+    assert f"{SITE_URL}/en/articles/{SECOND_SLUG}" in text_of(mailbox.to(people["en"])[0])
+
+    # Once Spanish publishes it, the same command announces it to the Spanish reader, in Spanish.
+    with app.app_context():
+        rewrite(
+            translations / "es" / "LC_MESSAGES" / "messages.po",
+            lambda catalog: translate_for_publication(catalog, SECOND_SLUG),
+        )
+    forget_articles()
+    runner = make_test_app(database_url, tmp_path, **config).test_cli_runner()
+    second = runner.invoke(args=["newsletter", "send", SECOND_SLUG, "--rate", "0"])
+    assert second.exit_code == 0, second.output
+    assert "1 subscribers not sent" in second.output and "(fr: 1)" in second.output
+    assert sorted(mailbox.recipients) == sorted([people["en"], people["es"]])
+    spanish = text_of(mailbox.to(people["es"])[0])
+    assert f"{SITE_URL}/es/articles/{SECOND_SLUG}" in spanish and "[es] High temperature" in spanish
+    assert len(mailbox.to(people["en"])) == 1  # still one mail per article per subscriber

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 import time
+from collections import Counter
 
 import click
 from flask import current_app
@@ -16,12 +17,22 @@ from app.database import discard_failed_transaction, is_unavailable
 from app.extensions import db
 from app.newsletter import outbox, service
 from app.newsletter.mail import mask_address, subscriber_locale
-from app.newsletter.models import OutboxMail
+from app.newsletter.models import OutboxMail, Subscriber
 
 
 @click.group(cls=AppGroup)
 def newsletter() -> None:
     """Newsletter mailings and the mail outbox."""
+
+
+def _waiting_line(slug: str, waiting: list[Subscriber]) -> str:
+    """Who is left out because the article is not published in their language yet."""
+    per_language = Counter(subscriber_locale(subscriber).code for subscriber in waiting)
+    languages = ", ".join(f"{code}: {count}" for code, count in sorted(per_language.items()))
+    return (
+        f"{len(waiting)} subscribers not sent {slug!r}: it is not published in their language yet "
+        f"({languages}). Run this command again once it is."
+    )
 
 
 def _report_line(report: outbox.DeliveryReport) -> str:
@@ -36,21 +47,31 @@ def send(slug: str, dry_run: bool, rate: float | None) -> None:
     """Announce the article SLUG to every confirmed subscriber, in their language.
 
     Each subscriber gets at most one mail per article, ever: run it again after an
-    interruption and it carries on with those who have not had theirs.
+    interruption and it carries on with those who have not had theirs. Subscribers of a
+    language where the article is not published yet get nothing now; run it again once the
+    translation is published and they get it then, in their language.
     """
     article = article_by_slug(slug)
     if article is None:
         raise click.ClickException(f"No article with the slug {slug!r}.")
     rate = current_app.config["NEWSLETTER_SEND_RATE"] if rate is None else rate
     subscribers = service.active_subscribers()
+    waiting = [subscriber for subscriber in subscribers if service.awaits_translation(article, subscriber)]
 
     if dry_run:
         to_send = 0
         for subscriber in subscribers:
             existing = outbox.find_mail(service.announcement_key(article, subscriber))
-            state = f"already {existing.status}" if existing is not None else "would send"
-            to_send += existing is None
+            if existing is not None:
+                state = f"already {existing.status}"
+            elif subscriber in waiting:
+                state = "waits for the translation"
+            else:
+                state = "would send"
+                to_send += 1
             click.echo(f"{subscriber.email}\t{subscriber_locale(subscriber).code}\t{state}")
+        if waiting:
+            click.echo(_waiting_line(slug, waiting))
         click.echo(f"Dry run: {to_send} of {len(subscribers)} confirmed subscribers would get {slug!r}.")
         return
 
@@ -62,6 +83,8 @@ def send(slug: str, dry_run: bool, rate: float | None) -> None:
     prefix = f"announce:{slug}:"
     # This run's own mailing: retried now even where a back-off would make it wait.
     mail_ids = outbox.due_mail_ids(dedupe_prefix=prefix, include_waiting=True)
+    if waiting:
+        click.echo(_waiting_line(slug, waiting))
     click.echo(f"Queued {queued} new mails; sending {len(mail_ids)} at up to {rate:g} per second.")
 
     total = len(mail_ids)

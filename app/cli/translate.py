@@ -114,9 +114,7 @@ def _review_status(directory: Path, catalogue: str, slug: str) -> str:
     current = record.current_for(article)
     if current:
         return "; ".join(
-            f"reviewed {review.reviewed_on.isoformat()}"
-            + (f" ({review.method}, {review.role})" if review.method else "")
-            for review in current
+            f"reviewed {review.reviewed_on.isoformat()} ({review.method}, {review.role})" for review in current
         )
     review = record.for_article(slug)
     if review is None:

@@ -12,6 +12,7 @@ from app.comments.sanitise import clean_text
 from app.comments.section import SESSION_KEY
 from app.comments.service import Submission, own_comments_among, post_comment, record_spam, seconds_until_allowed
 from app.content import Article, article_by_slug
+from app.content.publication import is_published
 from app.content.rendering import render_article
 from app.database import answer_if_unavailable
 from app.extensions import csrf
@@ -33,6 +34,15 @@ def _page_or_404(locale: str, slug: str) -> tuple[SiteLocale, Article]:
     if article is None:
         abort(404)
     return site_locale, article
+
+
+def _english_if_unpublished(endpoint: str, site_locale: SiteLocale, article: Article):
+    """As the article page does (DESIGN §9): where the article is not published in this language
+    (yet, or no longer), the English answers. 307 keeps the method and the posted form, so a
+    comment sent from such a page reaches the English page's form whole, never lost."""
+    if is_published(article, site_locale):
+        return None
+    return redirect(url_for(endpoint, locale=SOURCE_LOCALE.code, slug=article.slug), code=307)
 
 
 def _again(article: Article, form: CommentForm, status: int, messages=(), headers=None):
@@ -72,6 +82,8 @@ def _submission(form: CommentForm, site_locale: SiteLocale, article: Article) ->
 @cross_origin.checked_in_view
 def post(locale: str, slug: str):
     site_locale, article = _page_or_404(locale, slug)
+    if (english := _english_if_unpublished("comments.post", site_locale, article)) is not None:
+        return english
     form = CommentForm(article_slug=article.slug, page_lang=site_locale.lang)
     if cross_origin.refused():
         # Translators: shown above the comment form when the post came from another website.
@@ -124,6 +136,8 @@ def post(locale: str, slug: str):
 def sent(locale: str, slug: str):
     """Private: confirms the post and shows this browser its comments awaiting moderation."""
     site_locale, article = _page_or_404(locale, slug)
+    if (english := _english_if_unpublished("comments.sent", site_locale, article)) is not None:
+        return english
     own = own_comments_among(session.get(SESSION_KEY, []), article.slug)
     rendered = render_article(article, source_locale=site_locale.code == SOURCE_LOCALE.code)
     locales = {loc.lang: loc for loc in registered_locales()}

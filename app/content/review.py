@@ -7,11 +7,11 @@ English), one line per review (blank lines and `#` comments are ignored):
     muscle-spasms-in-children 2026-11-20 2026-11-24 clinical-bilingual-review doctor Dr Ana Ruiz
 
 that is: article slug, the English `source_version` that was reviewed, the date of the review,
-the method (one of METHODS), the reviewer's role (one of ROLES), then the reviewer's
-name. A check of the English against its listed sources by the editorial team is
-`sources-check editor` (no name needed); every other method claims that a person did it, so its
-record names that person. Lines written before methods were recorded (`slug version date
-[name]`) still count, as a review of unknown method. An article may have several reviews (one per method, say).
+the method (one of METHODS), the reviewer's role (one of ROLES), then the reviewer's name.
+Every record claims that a named person did a check, whatever its method (an editor's check
+against the listed sources, `sources-check editor`, included): a line without the method, the
+role or a name is an error, and the page never shows it. An article may have several reviews
+(one per method, say).
 (A `.po` header field would be lost: Babel drops unknown headers whenever it rewrites or
 compiles a catalogue.)
 """
@@ -46,10 +46,10 @@ class Review:
     slug: str
     source_version: dt.date  # the English version the reviewer checked the translation against
     reviewed_on: dt.date
-    reviewer: str
+    reviewer: str  # the person (or the reader panel) who did it
     line: int
-    method: str | None = None  # one of METHODS; None in a record written before methods were kept
-    role: str | None = None  # one of ROLES
+    method: str  # one of METHODS
+    role: str  # one of ROLES
 
     def is_current_for(self, article: Article) -> bool:
         return self.slug == article.slug and self.source_version == article.source_version
@@ -66,7 +66,7 @@ class ReviewFile:
 
     def current_for(self, article: Article) -> tuple[Review, ...]:
         """Every review of the article's current English, the latest of each method, oldest first."""
-        latest: dict[str | None, Review] = {}
+        latest: dict[str, Review] = {}
         for review in self.reviews:
             if review.is_current_for(article):
                 latest[review.method] = review
@@ -84,40 +84,50 @@ def parse_reviews(text: str) -> ReviewFile:
         line = raw.split("#", 1)[0].strip()
         if not line:
             continue
-        fields = line.split(maxsplit=3)
-        if len(fields) < 3:
-            errors.append((number, "expected: <article slug> <English version date> <review date> [reviewer]"))
-            continue
-        try:
-            source_version, reviewed_on = dt.date.fromisoformat(fields[1]), dt.date.fromisoformat(fields[2])
-        except ValueError:
-            errors.append((number, "dates must be written YYYY-MM-DD"))
-            continue
-        if reviewed_on < source_version:
-            errors.append((number, "the review date is before the English version it reviewed"))
-            continue
-        rest = line.split(maxsplit=3)[3].split(maxsplit=2) if len(fields) > 3 else []
-        if rest and rest[0] in METHODS:
-            if len(rest) < 2 or rest[1] not in ROLES:
-                errors.append((number, f"after the method, the reviewer's role: one of {', '.join(ROLES)}"))
-                continue
-            method, role, reviewer = rest[0], rest[1], rest[2] if len(rest) > 2 else ""
-            if (method == SOURCES_CHECK) != (role == EDITOR):
-                errors.append(
-                    (number, "a sources check is done by the editor, and an editor's check is a sources check")
-                )
-                continue
-            if method != SOURCES_CHECK and not reviewer:
-                errors.append((number, f"a {method} claims that a person did it: name the reviewer after the role"))
-                continue
-            reviews.append(Review(fields[0], source_version, reviewed_on, reviewer, number, method, role))
-            continue
-        if rest and "-" in rest[0] and rest[0].islower():
-            errors.append((number, f"unknown review method {rest[0]!r}: one of {', '.join(METHODS)}"))
-            continue
-        reviewer = fields[3] if len(fields) > 3 else ""
-        reviews.append(Review(fields[0], source_version, reviewed_on, reviewer, number))
+        parsed = _parse_record(line, number)
+        if isinstance(parsed, Review):
+            reviews.append(parsed)
+        else:
+            errors.append((number, parsed))
     return ReviewFile(tuple(reviews), tuple(errors))
+
+
+RECORD_FORMAT = "<article slug> <English version date> <review date> <method> <role> <reviewer's name>"
+# Words that stand where a name should be but name nobody.
+NOT_A_NAME = frozenset(
+    {"anonymous", "unknown", "none", "n/a", "tbd", "tbc", "team", "editors", "the editor", "editorial team"}
+)
+
+
+def _parse_record(line: str, number: int) -> Review | str:
+    """The review a record line states, or what is wrong with it."""
+    fields = line.split(maxsplit=5)
+    if len(fields) < 3:
+        return f"expected: {RECORD_FORMAT}"
+    try:
+        source_version, reviewed_on = dt.date.fromisoformat(fields[1]), dt.date.fromisoformat(fields[2])
+    except ValueError:
+        return "dates must be written YYYY-MM-DD"
+    if reviewed_on < source_version:
+        return "the review date is before the English version it reviewed"
+    method, role, reviewer = (fields[3:] + ["", "", ""])[:3]
+    if method not in METHODS and "-" in method and method.islower():
+        return f"unknown review method {method!r}: one of {', '.join(METHODS)}"
+    if method not in METHODS:
+        return f"after the dates, the review method, the reviewer's role and name: {RECORD_FORMAT}"
+    if role not in ROLES:
+        return f"after the method, the reviewer's role: one of {', '.join(ROLES)}"
+    if (method == SOURCES_CHECK) != (role == EDITOR):
+        return "a sources check is done by the editor, and an editor's check is a sources check"
+    if not names_someone(reviewer):
+        return f"a {method} claims that a person did it: name the reviewer after the role"
+    return Review(fields[0], source_version, reviewed_on, reviewer, number, method, role)
+
+
+def names_someone(reviewer: str) -> bool:
+    """A name, not a blank, a role, a method or a placeholder standing where a name should be."""
+    words = reviewer.casefold()
+    return any(character.isalpha() for character in words) and words not in NOT_A_NAME | set(ROLES) | set(METHODS)
 
 
 def read_reviews(path: Path) -> ReviewFile:

@@ -45,7 +45,7 @@ class EnglishStatus:
     @property
     def other_reviews(self) -> tuple[Review, ...]:
         """Reviews of the current English by a named person (a clinician, parents)."""
-        return tuple(review for review in self.reviews if review.method not in {None, SOURCES_CHECK})
+        return tuple(review for review in self.reviews if review.method != SOURCES_CHECK)
 
 
 def english_status(article: Article, translations: Path) -> EnglishStatus:
@@ -67,11 +67,6 @@ class ReviewStatus:
     review: Review | None  # the latest review of the article's current English, if one is recorded
     reviews: tuple[Review, ...] = ()  # every review of the current English (one per method)
     english: EnglishStatus | None = None
-
-    @property
-    def described_reviews(self) -> tuple[Review, ...]:
-        """The reviews whose record says how the translation was checked."""
-        return tuple(review for review in self.reviews if review.method is not None)
 
     @property
     def awaits_medical_review(self) -> bool:

@@ -11,6 +11,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from app.content import Article
+from app.content.publication import is_published
 from app.content.rendering import translate_message
 from app.database import commit_or_find, is_unavailable
 from app.extensions import db
@@ -87,8 +88,21 @@ def announcement_key(article: Article, subscriber: Subscriber) -> str:
     return f"announce:{article.slug}:{subscriber.id}"
 
 
+def awaits_translation(article: Article, subscriber: Subscriber) -> bool:
+    """The article is not published in the subscriber's language yet (app/content/publication.py).
+
+    They signed up to read in that language, so they get no mail about it until it is: no link
+    that leads to the English, no half-English mail. `flask newsletter send` run again once the
+    translation is published announces it to them then, in their language.
+    """
+    return not is_published(article, subscriber_locale(subscriber))
+
+
 def queue_announcement(article: Article, subscriber: Subscriber) -> OutboxMail | None:
-    """One announcement per article per subscriber, ever: a rerun finds the key and skips."""
+    """One announcement per article per subscriber, ever: a rerun finds the key and skips. None,
+    and nothing queued, while the article awaits its translation into the subscriber's language."""
+    if awaits_translation(article, subscriber):
+        return None
     locale = subscriber_locale(subscriber)
     with force_locale(locale.babel):
         is_source = locale.code == SOURCE_LOCALE.code

@@ -64,7 +64,7 @@ def _wrap_wsgi(app: Flask) -> None:
 def _init_extensions(app: Flask) -> None:
     from app import assets, caching, cross_origin, database, errors, models, security, templating  # noqa: F401 (models: schema)
     from app.extensions import babel, csrf, db, limiter, login_manager, migrate
-    from app.i18n import babel_locale_selector
+    from app.i18n.locales import babel_locale_selector
     from app.moderation import auth
     from app.newsletter import mail
 

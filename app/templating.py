@@ -7,7 +7,7 @@ from flask import Flask, current_app, request, url_for
 from flask_babel import format_date, format_datetime, format_timedelta, get_locale
 from markupsafe import Markup
 
-from app.i18n import SiteLocale, current_locale, registered_locales
+from app.i18n.locales import SiteLocale, current_locale, registered_locales
 
 
 def url_in_locale(target: SiteLocale, *, external: bool = False) -> str:

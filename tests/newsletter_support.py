@@ -17,7 +17,7 @@ from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
 from app.extensions import db
-from app.i18n import find_locale
+from app.i18n.locales import find_locale
 from app.newsletter import outbox, service
 from app.newsletter.models import OutboxMail, Subscriber
 

@@ -21,7 +21,7 @@ from app.content.emergency_numbers import (
     load_emergency_numbers,
     parse_emergency_numbers,
 )
-from app.i18n import LOCALES
+from app.i18n.locales import LOCALES
 from tests.comments_support import article_url
 from tests.conftest import LOCALE_CODES
 from tests.html_tree import parse_html

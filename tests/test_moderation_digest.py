@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 
 from app.comments.service import Submission, post_comment
 from app.extensions import db
-from app.i18n import LOCALES
+from app.i18n.locales import LOCALES
 from app.moderation.digest import queue_digests, send_digests
 from app.moderation.models import Moderator
 from app.moderation.notifications import DIGEST_MAIL_KIND

@@ -11,7 +11,7 @@ import pytest
 from flask_babel import force_locale, gettext
 
 from app.extensions import db
-from app.i18n import find_locale
+from app.i18n.locales import find_locale
 from app.newsletter import tokens
 from app.newsletter.models import MailStatus, Subscriber, SubscriberStatus
 from app.timeutil import utcnow

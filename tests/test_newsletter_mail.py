@@ -14,7 +14,7 @@ from flask_babel import force_locale
 from app.content import article_by_slug
 from app.content.rendering import translate_message
 from app.extensions import db
-from app.i18n import find_locale
+from app.i18n.locales import find_locale
 from app.newsletter import outbox, service
 from app.newsletter.mail import mask_address
 from app.newsletter.models import MailStatus, OutboxMail, Subscriber, SubscriberStatus

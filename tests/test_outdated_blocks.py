@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from app.content import DEFAULT_ARTICLES_DIR, article_by_slug, clear_cache
-from app.content.freshness import _states_in
+from app.content.translation_state import _states_in
 from app.i18n_tools.catalogues import load, merge_template, save
 from app.i18n_tools.checks import check_catalogue
 from tests.conftest import ARTICLE_SLUG, make_test_app

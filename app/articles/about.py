@@ -10,8 +10,8 @@ from app.articles import bp
 from app.caching import public_page
 from app.content import Article, all_articles
 from app.content.review import Review, current_reviews
-from app.i18n import SOURCE_LOCALE, SiteLocale, locale_or_404, registered_locales
-from app.i18n_tools.catalogues import translations_dir
+from app.i18n.files import translations_dir
+from app.i18n.locales import SOURCE_LOCALE, SiteLocale, locale_or_404, registered_locales
 
 
 @dataclass(frozen=True)

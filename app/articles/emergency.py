@@ -8,7 +8,7 @@ from flask.blueprints import BlueprintSetupState
 from app.articles import bp
 from app.caching import public_page
 from app.content.emergency_numbers import emergency_numbers, numbers_for
-from app.i18n import locale_or_404
+from app.i18n.locales import locale_or_404
 
 
 @bp.record_once

@@ -9,15 +9,14 @@ from flask import Flask, Response, abort, current_app, jsonify, redirect, render
 from sqlalchemy import text
 
 from app.articles import bp
+from app.articles.page import article_page_context, canonical_comments_value, comments_page_number, comments_query
 from app.caching import keep_private, public_page
 from app.caching.freshness import article_revision
-from app.comments.section import canonical_comments_value, comments_page_number, comments_query
 from app.content import all_articles, article_by_slug
 from app.content.publication import is_published, published_articles, published_locales
 from app.content.rendering import render_article
 from app.extensions import db
-from app.i18n import SOURCE_LOCALE, locale_or_404, negotiate_locale, registered_locales
-from app.pages import article_page_context
+from app.i18n.locales import SOURCE_LOCALE, locale_or_404, negotiate_locale, registered_locales
 
 
 def _article_version(app: Flask, view_args: Mapping[str, Any]) -> Hashable:

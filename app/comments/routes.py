@@ -4,23 +4,41 @@ confirmation page. The article page itself stays public: nothing of this reader'
 from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+from flask.blueprints import BlueprintSetupState
 from flask_babel import gettext as _
 
 from app import cross_origin
+from app.articles.page import add_page_part, article_page_context
+from app.caching.freshness import register_revision
 from app.comments.forms import CommentForm
 from app.comments.sanitise import clean_text
-from app.comments.section import SESSION_KEY
-from app.comments.service import Submission, own_comments_among, post_comment, record_spam, seconds_until_allowed
+from app.comments.section import SESSION_KEY, comment_section_context
+from app.comments.service import (
+    REVISION_QUERY,
+    Submission,
+    comment_revision,
+    own_comments_among,
+    post_comment,
+    record_spam,
+    seconds_until_allowed,
+)
 from app.content import Article, article_by_slug
 from app.content.rendering import render_article
 from app.database import answer_if_unavailable
 from app.extensions import csrf
-from app.i18n import SOURCE_LOCALE, SiteLocale, locale_or_404, registered_locales
-from app.pages import article_page_context
+from app.i18n.locales import SOURCE_LOCALE, SiteLocale, locale_or_404, registered_locales
 
 bp = Blueprint("comments", __name__)
 
 OWN_COMMENTS_KEPT = 20
+
+
+@bp.record_once
+def _on_article_pages(state: BlueprintSetupState) -> None:
+    """Comments are part of every article page: its comment section, and its version (a
+    moderation decision makes a new version of the page in every cache)."""
+    add_page_part(state.app, comment_section_context)
+    register_revision(state.app, comment_revision, REVISION_QUERY)
 
 
 def _known_languages() -> set[str]:

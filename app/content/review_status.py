@@ -17,8 +17,8 @@ from app.content.review import (
     read_reviews,
     reviews_path,
 )
-from app.i18n import SOURCE_LOCALE, current_locale
-from app.i18n_tools.catalogues import translations_dir
+from app.i18n.files import translations_dir
+from app.i18n.locales import SOURCE_LOCALE, current_locale
 
 
 @dataclass(frozen=True)

@@ -15,15 +15,15 @@ from babel.messages.pofile import PoFileError
 from translate.storage import pypo
 
 from app.content import all_articles
-from app.content.freshness import State, message_states
 from app.content.publication import publication_contexts
 from app.content.review import read_reviews, reviews_path, wrong_language_methods
+from app.content.translation_state import State, message_states
+from app.i18n.pofile import previous_context
 from app.i18n_tools.catalogues import PROJECT_ROOT, describe, load, message_key, source_texts, translated_texts
 from app.i18n_tools.glossary import Glossary
 from app.i18n_tools.meaning import meaning_findings, notes_findings
 from app.i18n_tools.patterns import BRACES, PRINTF, TAG
 from app.i18n_tools.plurals import check_formula
-from app.i18n_tools.pofile import previous_context
 from app.i18n_tools.syntax import syntax_errors
 
 REFRESH = "run flask translate extract, then flask translate update"

@@ -17,7 +17,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
-from app.i18n import SOURCE_LOCALE, SiteLocale, find_locale, registered_locales
+from app.i18n.locales import SOURCE_LOCALE, SiteLocale, find_locale, registered_locales
 from app.moderation.models import Moderator
 from app.moderation.notifications import DIGEST_MAIL_KIND
 from app.moderation.waiting import WaitingSummary, waiting_summary

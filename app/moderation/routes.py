@@ -19,9 +19,9 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.comments.models import CommentStatus
-from app.comments.service import decide, pending_queue, pending_total
 from app.extensions import limiter, login_manager
-from app.i18n import current_locale, locale_or_404, registered_locales
+from app.i18n.locales import current_locale, locale_or_404, registered_locales
+from app.moderation.decisions import decide, pending_queue, pending_total
 from app.moderation.forms import DecisionForm, LoginForm, NotificationSettingsForm
 from app.moderation.notifications import update_notifications
 from app.moderation.service import authenticate, end_every_session

@@ -17,7 +17,7 @@ from email_validator import EmailNotValidError
 from flask import Flask, current_app, render_template
 from flask_babel import force_locale
 
-from app.i18n import SOURCE_LOCALE, SiteLocale, find_locale
+from app.i18n.locales import SOURCE_LOCALE, SiteLocale, find_locale
 from app.newsletter.forms import normalise_email
 from app.newsletter.models import OutboxMail, Subscriber
 from app.timeutil import utcnow

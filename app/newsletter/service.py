@@ -14,7 +14,7 @@ from app.content import Article
 from app.content.rendering import translate_message
 from app.database import commit_or_find, is_unavailable
 from app.extensions import db
-from app.i18n import SOURCE_LOCALE
+from app.i18n.locales import SOURCE_LOCALE
 from app.newsletter import outbox
 from app.newsletter.mail import external_url, render_mail, subscriber_locale
 from app.newsletter.models import MailStatus, OutboxMail, Subscriber, SubscribeRequest, SubscriberStatus

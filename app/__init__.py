@@ -65,8 +65,8 @@ def _init_extensions(app: Flask) -> None:
     from app import assets, caching, cross_origin, database, errors, models, security, templating  # noqa: F401 (models: schema)
     from app.extensions import babel, csrf, db, limiter, login_manager, migrate
     from app.i18n.locales import babel_locale_selector
+    from app.mail import transport as mail_transport
     from app.moderation import auth
-    from app.newsletter import mail
 
     database.init_app(app)
     # First of the response hooks, so it runs last: it stores each public page with every header.
@@ -83,7 +83,7 @@ def _init_extensions(app: Flask) -> None:
     assets.init_app(app)
     templating.init_app(app)
     errors.init_app(app)
-    mail.init_app(app)
+    mail_transport.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -119,8 +119,10 @@ def test_no_two_parts_of_the_app_import_each_other_in_a_loop(graph):
     assert found == [], "import cycles between parts of app/: " + "; ".join(found)
 
 
-def test_caching_imports_no_feature(graph):
-    assert graph["app.caching"] & FEATURES == set()
+@pytest.mark.parametrize("infrastructure", ["app.caching", "app.mail", "app.i18n", "app.content"])
+def test_shared_infrastructure_imports_no_feature(graph, infrastructure):
+    # Features register what infrastructure needs of them (a page's revision, a mail kind).
+    assert graph[infrastructure] & FEATURES == set()
 
 
 @pytest.mark.parametrize("tooling", sorted(TOOLING))

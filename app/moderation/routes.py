@@ -21,15 +21,17 @@ from flask_login import current_user, login_required, login_user, logout_user
 from app.comments.models import CommentStatus
 from app.extensions import limiter, login_manager
 from app.i18n.locales import current_locale, locale_or_404, registered_locales
+from app.mail.kinds import register_kind
 from app.moderation.decisions import decide, pending_queue, pending_total
 from app.moderation.forms import DecisionForm, LoginForm, NotificationSettingsForm
-from app.moderation.notifications import update_notifications
+from app.moderation.notifications import DIGEST_MAIL, update_notifications
 from app.moderation.service import authenticate, end_every_session
 from app.moderation.waiting import waiting_summary
 from app.networks import client_network
 from app.timeutil import utcnow
 
 bp = Blueprint("moderation", __name__, url_prefix="/<locale>/moderation")
+bp.record_once(lambda state: register_kind(state.app, DIGEST_MAIL))
 
 STATUS_CATEGORY = "moderation-status"
 DECISIONS = {

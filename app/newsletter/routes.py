@@ -13,10 +13,11 @@ from app.caching import public_page
 from app.database import answer_if_unavailable
 from app.extensions import csrf, limiter
 from app.i18n.locales import locale_or_404
+from app.mail.outbox import after_response, deliver_after_response
 from app.newsletter import service
 from app.newsletter.aside import newsletter_aside_context
 from app.newsletter.forms import ActionForm, SubscribeForm, consent_wording
-from app.newsletter.outbox import after_response, deliver_after_response
+from app.newsletter.mails import register_mail_kinds
 from app.newsletter.tokens import read_confirm_token, read_unsubscribe_token
 
 bp = Blueprint("newsletter", __name__)
@@ -26,6 +27,7 @@ bp = Blueprint("newsletter", __name__)
 def _setup(state) -> None:
     state.app.jinja_env.globals["consent_wording"] = consent_wording
     add_page_part(state.app, newsletter_aside_context)  # the subscribe aside on article pages
+    register_mail_kinds(state.app)
 
 
 # A source page is a path on this site, e.g. "/es/articles/muscle-spasms-in-children".

@@ -64,6 +64,7 @@ def _wrap_wsgi(app: Flask) -> None:
 def _init_extensions(app: Flask) -> None:
     from app import assets, caching, cross_origin, database, errors, models, security, templating  # noqa: F401 (models: schema)
     from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from app.i18n import routing as locale_routing
     from app.i18n.locales import babel_locale_selector
     from app.mail import transport as mail_transport
     from app.moderation import auth
@@ -73,6 +74,7 @@ def _init_extensions(app: Flask) -> None:
     caching.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     babel.init_app(app, locale_selector=babel_locale_selector)
+    locale_routing.init_app(app)
     cross_origin.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)

@@ -101,9 +101,9 @@ def _structured_data(rendered: RenderedArticle, site_locale: SiteLocale, status:
     return medical_web_page(
         rendered,
         page_lang=site_locale.lang,
-        page_url=site + url_for("articles.article", locale=site_locale.code, slug=slug),
+        page_url=site + url_for("articles.article", slug=slug),
         site_name=gettext("Child Health Guide"),
-        site_url=site + url_for("articles.home", locale=site_locale.code),
+        site_url=site + url_for("articles.home"),
         english_url=None if is_source else site + url_for("articles.article", locale=SOURCE_LOCALE.code, slug=slug),
         reviews=status.page_reviews,
     )

@@ -26,7 +26,7 @@ from app.content import Article, article_by_slug
 from app.content.rendering import render_article
 from app.database import answer_if_unavailable
 from app.extensions import csrf
-from app.i18n.locales import SOURCE_LOCALE, SiteLocale, locale_or_404, registered_locales
+from app.i18n.locales import SOURCE_LOCALE, SiteLocale, current_locale, registered_locales
 
 bp = Blueprint("comments", __name__)
 
@@ -45,12 +45,11 @@ def _known_languages() -> set[str]:
     return {loc.lang for loc in registered_locales()}
 
 
-def _page_or_404(locale: str, slug: str) -> tuple[SiteLocale, Article]:
-    site_locale = locale_or_404(locale)
+def _page_or_404(slug: str) -> tuple[SiteLocale, Article]:
     article = article_by_slug(slug)
     if article is None:
         abort(404)
-    return site_locale, article
+    return current_locale(), article
 
 
 def _again(article: Article, form: CommentForm, status: int, messages=(), headers=None):
@@ -70,7 +69,7 @@ def _accepted(site_locale: SiteLocale, article: Article, comment_id: int | None 
     cannot tell a quiet refusal from an accepted comment."""
     if comment_id is not None:
         session[SESSION_KEY] = [*session.get(SESSION_KEY, []), comment_id][-OWN_COMMENTS_KEPT:]
-    return redirect(url_for("comments.sent", locale=site_locale.code, slug=article.slug), code=303)
+    return redirect(url_for("comments.sent", slug=article.slug), code=303)
 
 
 def _submission(form: CommentForm, site_locale: SiteLocale, article: Article) -> Submission:
@@ -89,7 +88,7 @@ def _submission(form: CommentForm, site_locale: SiteLocale, article: Article) ->
 @csrf.exempt  # a public form: refused by origin below, not by a per-reader token
 @cross_origin.checked_in_view
 def post(locale: str, slug: str):
-    site_locale, article = _page_or_404(locale, slug)
+    site_locale, article = _page_or_404(slug)
     form = CommentForm(article_slug=article.slug, page_lang=site_locale.lang)
     if cross_origin.refused():
         # Translators: shown above the comment form when the post came from another website.
@@ -141,7 +140,7 @@ def post(locale: str, slug: str):
 @bp.get("/<locale>/articles/<slug>/comments/sent")
 def sent(locale: str, slug: str):
     """Private: confirms the post and shows this browser its comments awaiting moderation."""
-    site_locale, article = _page_or_404(locale, slug)
+    site_locale, article = _page_or_404(slug)
     own = own_comments_among(session.get(SESSION_KEY, []), article.slug)
     rendered = render_article(article, source_locale=site_locale.code == SOURCE_LOCALE.code)
     locales = {loc.lang: loc for loc in registered_locales()}

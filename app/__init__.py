@@ -33,7 +33,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def _report_broken_articles(app: Flask) -> None:
     """A broken article file is logged, named by file, line and field, and left out; every other
-    page keeps serving (DESIGN §9). `flask articles check` fails on it."""
+    page keeps serving (docs/architecture.md, "When the database is unavailable"). `flask
+    articles check` fails on it."""
     from app.content import articles_dir, report_broken_articles
 
     with app.app_context():

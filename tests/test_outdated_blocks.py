@@ -1,7 +1,7 @@
 """English fixes ship at once: a block whose English changed is shown in English (marked
 lang="en", with a translated notice) inside the translated page; when that block is required, the
 language leads to the English until it is translated again, and `check` reports it without
-failing (DESIGN §9); `stats` counts it."""
+failing (docs/architecture.md, "Languages"); `stats` counts it."""
 
 from __future__ import annotations
 

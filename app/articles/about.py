@@ -16,7 +16,7 @@ from app.i18n.locales import SOURCE_LOCALE, SiteLocale, registered_locales
 
 @dataclass(frozen=True)
 class TranslationChecks:
-    """How one language's translations were checked, from its review records (DESIGN §9)."""
+    """How one language's translations were checked, from its review records (docs/architecture.md, "Languages")."""
 
     locale: SiteLocale
     reviews: tuple[tuple[Article, tuple[Review, ...]], ...]  # per article, its current reviews

@@ -46,7 +46,7 @@ def article(locale: str, slug: str):
     if found is None:
         abort(404)
     if not is_published(found, site_locale):
-        # Not yet translated here: the English, which publishes on its own (DESIGN §9).
+        # Not yet translated here: the English, which publishes on its own (docs/architecture.md, "Languages").
         return redirect(url_for("articles.article", locale=SOURCE_LOCALE.code, slug=slug), code=302)
     if (page := canonical_comments_value(request.args)) is not None:
         # `?comments=01`, `?comments=x`: one address per page, so a cache holds one copy of it.

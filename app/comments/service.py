@@ -23,7 +23,7 @@ from app.comments.models import Comment, CommentStatus
 from app.comments.sanitise import flags_for
 from app.database import commit_or_find
 from app.extensions import db, limiter
-from app.networks import client_network
+from app.security import client_network
 from app.timeutil import utcnow
 
 DUPLICATE_WINDOW = dt.timedelta(days=1)

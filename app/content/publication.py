@@ -1,4 +1,4 @@
-"""Per-language publication (DESIGN §9): the English publishes on its own; a language shows an
+"""Per-language publication (docs/architecture.md, "Languages"): the English publishes on its own; a language shows an
 article once its title, summary and required blocks are translated there from the current English.
 
 Until then the article is left out of that language's home page, sitemap and hreflang links, and

@@ -1,5 +1,6 @@
 """What the records say about an article's checks: the one rule behind what the article page,
-the home page, the About page and the structured data say about them (DESIGN §9)."""
+the home page, the About page and the structured data say about them (docs/architecture.md,
+"Languages")."""
 
 from __future__ import annotations
 

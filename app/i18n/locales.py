@@ -1,4 +1,4 @@
-"""The locale registry (DESIGN §2) and how a request's locale is chosen."""
+"""The locale registry (docs/architecture.md, "Languages") and how a request's locale is chosen."""
 
 from __future__ import annotations
 

@@ -201,7 +201,7 @@ def check_blocks(catalog: Catalog, path: Path, template: Catalog) -> list[Proble
     """Article messages not translated from the current English, as notes: the page shows them in
     English, and an article whose title, summary or required blocks wait is not published in this
     language until they are translated (its URL leads to the English): never a failure, because
-    the English publishes on its own (DESIGN §9).
+    the English publishes on its own (docs/architecture.md, "Languages").
 
     The current English is the template's: it is what the catalogue is made from.
     """

@@ -27,7 +27,7 @@ from app.moderation.forms import DecisionForm, LoginForm, NotificationSettingsFo
 from app.moderation.notifications import DIGEST_MAIL, update_notifications
 from app.moderation.service import authenticate, end_every_session
 from app.moderation.waiting import waiting_summary
-from app.networks import client_network
+from app.security import client_network
 from app.timeutil import utcnow
 
 bp = Blueprint("moderation", __name__, url_prefix="/<locale>/moderation")

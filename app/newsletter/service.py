@@ -1,4 +1,5 @@
-"""Subscribing, confirming and leaving: the rules of DESIGN §6, apart from any request."""
+"""Subscribing, confirming and leaving (double opt-in; the same answer and timing for every
+address; nothing answered before it is stored), apart from any request."""
 
 from __future__ import annotations
 

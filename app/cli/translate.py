@@ -9,6 +9,7 @@ import click
 from babel.messages.mofile import write_mo
 from flask.cli import AppGroup
 
+from app.cli.articles import article_problems
 from app.content import ArticleError, all_articles, articles_dir, load_library
 from app.content.review import read_reviews, reviews_path
 from app.content.translation_state import State, english_of, message_states
@@ -186,8 +187,6 @@ def check(codes: tuple[str, ...]) -> None:
         wanted = {catalogues.new_locale(code).site_locale.catalogue for code in codes} if codes else None
     except ValueError as error:
         raise click.ClickException(str(error)) from None
-    from app.cli.articles import article_problems
-
     # A broken article file is one problem naming file, line and field; the rest is still checked.
     problems: list[Problem] = article_problems()
     template = source_template_skipping_broken()

@@ -33,7 +33,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def _report_broken_articles(app: Flask) -> None:
     """A broken article file is logged, named by file, line and field, and left out; every other
-    page keeps serving (DESIGN §9). `flask articles check` fails on it."""
+    page keeps serving (docs/architecture.md, "When the database is unavailable"). `flask
+    articles check` fails on it."""
     from app.content import articles_dir, report_broken_articles
 
     with app.app_context():
@@ -64,15 +65,17 @@ def _wrap_wsgi(app: Flask) -> None:
 def _init_extensions(app: Flask) -> None:
     from app import assets, caching, cross_origin, database, errors, models, security, templating  # noqa: F401 (models: schema)
     from app.extensions import babel, csrf, db, limiter, login_manager, migrate
-    from app.i18n import babel_locale_selector
+    from app.i18n import routing as locale_routing
+    from app.i18n.locales import babel_locale_selector
+    from app.mail import transport as mail_transport
     from app.moderation import auth
-    from app.newsletter import mail
 
     database.init_app(app)
     # First of the response hooks, so it runs last: it stores each public page with every header.
     caching.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     babel.init_app(app, locale_selector=babel_locale_selector)
+    locale_routing.init_app(app)
     cross_origin.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
@@ -83,7 +86,7 @@ def _init_extensions(app: Flask) -> None:
     assets.init_app(app)
     templating.init_app(app)
     errors.init_app(app)
-    mail.init_app(app)
+    mail_transport.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:

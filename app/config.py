@@ -1,4 +1,4 @@
-"""Settings read from the environment (DESIGN §3), with safe defaults for a laptop."""
+"""Settings read from the environment (docs/deploy.md, "Configure"), with safe defaults for a laptop."""
 
 from __future__ import annotations
 
@@ -107,7 +107,6 @@ class Defaults:
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).resolve().parent.parent / "translations")
     ARTICLES_DIR = str(Path(__file__).resolve().parent / "content" / "articles")
-    JSON_SORT_KEYS = False
     RATELIMIT_HEADERS_ENABLED = True
     # The rate-limit storage (Redis) down: Flask-Limiter counts in each process's memory until it
     # is back, and a storage error is logged, never a 500 (a post is never lost to it).

@@ -1,10 +1,11 @@
 """Database binding: SQLite gets WAL mode and a busy timeout so several workers can write.
 
-Also what a request does when the database cannot be reached (DESIGN: pages that need no
-database still serve, forms answer 503 with the input kept): parts of a page that can do
-without the database read through `optional_read`; a view that holds a person's input names,
-with `answer_if_unavailable`, the page that keeps it; everything else gets the translated 503
-page from app/errors.py. Nothing is cached about the outage, so the next request tries again.
+Also what a request does when the database cannot be reached (docs/architecture.md, "When the
+database is unavailable": pages that need no database still serve, forms answer 503 with the
+input kept): parts of a page that can do without the database read through `optional_read`; a
+view that holds a person's input names, with `answer_if_unavailable`, the page that keeps it;
+everything else gets the translated 503 page from app/errors.py. Nothing is cached about the
+outage, so the next request tries again.
 """
 
 from __future__ import annotations

@@ -5,6 +5,7 @@ network that limits are keyed by."""
 from __future__ import annotations
 
 import io
+import ipaddress
 from collections.abc import Callable, Iterable
 from typing import IO, Any
 
@@ -129,6 +130,19 @@ def _buffer_body(environ: dict[str, Any], limit: int) -> None:
         body = b""  # never handled: Flask refuses the request for its length alone
     environ["wsgi.input"] = io.BytesIO(body)
     environ.pop("HTTP_TRANSFER_ENCODING", None)  # de-chunked: the length above now holds
+
+
+def client_network(address: str | None) -> str | None:
+    """The /24 (IPv4) or /48 (IPv6) an address belongs to, e.g. "203.0.113.0/24"; None if no address.
+
+    One household, office or mobile carrier usually shares such a prefix, and an IPv6 client can
+    pick any address inside one, so limits and stored traces use the prefix, not the address."""
+    try:
+        parsed = ipaddress.ip_address(address or "")
+    except ValueError:
+        return None
+    prefix = 24 if parsed.version == 4 else 48
+    return str(ipaddress.ip_network(f"{parsed}/{prefix}", strict=False))
 
 
 def init_app(app: Flask) -> None:

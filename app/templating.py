@@ -7,7 +7,9 @@ from flask import Flask, current_app, request, url_for
 from flask_babel import format_date, format_datetime, format_timedelta, get_locale
 from markupsafe import Markup
 
-from app.i18n import SiteLocale, current_locale, registered_locales
+from app.content import article_by_slug
+from app.content.publication import published_locales
+from app.i18n.locales import SiteLocale, current_locale, registered_locales
 
 
 def url_in_locale(target: SiteLocale, *, external: bool = False) -> str:
@@ -23,9 +25,6 @@ def url_in_locale(target: SiteLocale, *, external: bool = False) -> str:
 
 def page_locales() -> tuple[SiteLocale, ...]:
     """The languages the current page exists in: an article's, only those that publish it."""
-    from app.content import article_by_slug
-    from app.content.publication import published_locales
-
     slug = (request.view_args or {}).get("slug")
     article = article_by_slug(slug) if isinstance(slug, str) else None
     if article is None:

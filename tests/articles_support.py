@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 from app.content import DEFAULT_ARTICLES_DIR, clear_cache
-from app.content.freshness import _states_in
+from app.content.translation_state import _states_in
 
 FIXTURE_ARTICLES = Path(__file__).parent / "fixtures" / "articles"
 SECOND_SLUG = "fever-in-children"

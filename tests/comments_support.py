@@ -9,8 +9,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from app.comments.models import Comment, CommentStatus
-from app.comments.service import decide
 from app.extensions import db
+from app.moderation.decisions import decide
 from tests.conftest import ARTICLE_SLUG
 
 # "Error:" is already in every catalogue (base.html): the <title> prefix on a failed post.

@@ -17,9 +17,11 @@ from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
 from app.extensions import db
-from app.i18n import find_locale
-from app.newsletter import outbox, service
-from app.newsletter.models import OutboxMail, Subscriber
+from app.i18n.locales import find_locale
+from app.mail import outbox
+from app.mail.models import OutboxMail
+from app.newsletter import service
+from app.newsletter.models import Subscriber
 
 SITE_URL = "https://guide.example"
 

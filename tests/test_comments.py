@@ -1,4 +1,4 @@
-"""Posting, showing and paginating comments in every locale (DESIGN §5, issue 3)."""
+"""Posting, showing and paginating comments in every locale."""
 
 from __future__ import annotations
 

@@ -368,7 +368,7 @@ def test_the_written_in_note_escapes_a_stored_language_tag(app):
 
     from flask import render_template_string
 
-    from app.i18n import find_locale, registered_locales
+    from app.i18n.locales import find_locale, registered_locales
     from app.timeutil import utcnow
 
     hostile = 'es" onmouseover="alert(1)"><b>bold</b>'

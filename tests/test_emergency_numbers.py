@@ -21,7 +21,7 @@ from app.content.emergency_numbers import (
     load_emergency_numbers,
     parse_emergency_numbers,
 )
-from app.i18n import LOCALES
+from app.i18n.locales import LOCALES
 from tests.comments_support import article_url
 from tests.conftest import LOCALE_CODES
 from tests.html_tree import parse_html
@@ -245,7 +245,7 @@ def glance_article(monkeypatch):
     article = parse_article(GLANCE_ARTICLE)
     real = content.all_articles()
     monkeypatch.setattr(content, "all_articles", lambda: (*real, article))
-    # Untranslated, it is published in English only (DESIGN §9): the layout is under test here,
+    # Untranslated, it is published in English only (docs/architecture.md, "Languages"): the layout is under test here,
     # so its Arabic page is drawn as if published, with its English blocks marked lang="en".
     monkeypatch.setattr("app.articles.routes.is_published", lambda found, site_locale: True)
     return article

@@ -1,4 +1,4 @@
-"""`make run PORT=…` (DESIGN §3): the README's quick start serves on the port asked for, so a
+"""`make run PORT=…` (README, "Quick start"): the README's quick start serves on the port asked for, so a
 second copy (or a machine where 5000 is taken) needs no edit of any file."""
 
 from __future__ import annotations

@@ -15,11 +15,11 @@ from sqlalchemy import select, update
 
 from app.comments.service import Submission, post_comment
 from app.extensions import db
-from app.i18n import LOCALES
+from app.i18n.locales import LOCALES
+from app.mail.models import MailStatus, OutboxMail
 from app.moderation.digest import queue_digests, send_digests
 from app.moderation.models import Moderator
 from app.moderation.notifications import DIGEST_MAIL_KIND
-from app.newsletter.models import MailStatus, OutboxMail
 from app.timeutil import utcnow
 from tests.conftest import ARTICLE_SLUG, LOCALE_CODES, PROJECT_ROOT
 from tests.html_tree import parse_html

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from app.comments.service import Submission, post_comment
 from app.extensions import db
-from app.i18n import LOCALES
+from app.i18n.locales import LOCALES
 from app.moderation.models import Moderator
 from tests.conftest import ARTICLE_SLUG, LOCALE_CODES, csrf_token_from
 from tests.html_tree import parse_html

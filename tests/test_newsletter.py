@@ -11,9 +11,10 @@ import pytest
 from flask_babel import force_locale, gettext
 
 from app.extensions import db
-from app.i18n import find_locale
+from app.i18n.locales import find_locale
+from app.mail.models import MailStatus, OutboxMail
 from app.newsletter import tokens
-from app.newsletter.models import MailStatus, Subscriber, SubscriberStatus
+from app.newsletter.models import Subscriber, SubscriberStatus
 from app.timeutil import utcnow
 from tests.conftest import ARTICLE_SLUG, LOCALE_CODES
 from tests.newsletter_support import (
@@ -462,8 +463,6 @@ def test_an_interrupted_confirmation_is_sent_again_by_drain_not_blocked_for_a_da
     subscribe(client, "en", "cutoff@example.org")
     [sent] = mailbox.to("cutoff@example.org")
     with app.app_context():
-        from app.newsletter.models import OutboxMail
-
         row = db.session.execute(db.select(OutboxMail)).scalar_one()
         # As if the sender had been killed mid-send: claimed, its claim lapsed, nothing recorded.
         row.status, row.next_attempt_at = MailStatus.SENDING, utcnow() - dt.timedelta(minutes=1)

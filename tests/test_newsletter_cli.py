@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.newsletter.models import MailStatus, OutboxMail, Subscriber, SubscriberStatus
+from app.mail.models import MailStatus, OutboxMail
+from app.newsletter.models import Subscriber, SubscriberStatus
 from app.timeutil import utcnow
 from tests.conftest import ARTICLE_SLUG, LOCALE_CODES
 from tests.newsletter_support import (
@@ -83,13 +84,13 @@ def test_interrupted_send_resumes_without_sending_anyone_twice(app, runner, mail
         if len(pauses) == 3:
             raise KeyboardInterrupt  # Ctrl-C while waiting between two mails
 
-    monkeypatch.setattr("app.newsletter.outbox.time.sleep", pause_then_interrupt)
+    monkeypatch.setattr("app.mail.outbox.time.sleep", pause_then_interrupt)
     first = runner.invoke(args=["newsletter", "send", ARTICLE_SLUG, "--rate", "2"])
     assert first.exit_code != 0
     assert len(mailbox.received) == 3  # paced: a pause before each mail after the first
     assert all(0 < seconds <= 0.5 for seconds in pauses)
 
-    monkeypatch.setattr("app.newsletter.outbox.time.sleep", lambda seconds: None)
+    monkeypatch.setattr("app.mail.outbox.time.sleep", lambda seconds: None)
     second = runner.invoke(args=["newsletter", "send", ARTICLE_SLUG, "--rate", "2"])
     assert second.exit_code == 0, second.output
     assert sorted(mailbox.recipients) == sorted(email for email, _, _ in people)

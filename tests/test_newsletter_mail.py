@@ -14,10 +14,12 @@ from flask_babel import force_locale
 from app.content import article_by_slug
 from app.content.rendering import translate_message
 from app.extensions import db
-from app.i18n import find_locale
-from app.newsletter import outbox, service
-from app.newsletter.mail import mask_address
-from app.newsletter.models import MailStatus, OutboxMail, Subscriber, SubscriberStatus
+from app.i18n.locales import find_locale
+from app.mail import outbox
+from app.mail.addresses import mask_address
+from app.mail.models import MailStatus, OutboxMail
+from app.newsletter import service
+from app.newsletter.models import Subscriber, SubscriberStatus
 from app.timeutil import utcnow
 from tests.conftest import ARTICLE_SLUG, LOCALE_CODES
 from tests.live_gunicorn import flask_cli, gunicorn_site, site_environment
@@ -195,7 +197,7 @@ class TestOffline:
         return {"MAIL_SERVER": "", "SITE_URL": SITE_URL}
 
     def test_without_mail_server_the_mail_is_logged_with_a_masked_address(self, app, client, caplog):
-        caplog.set_level(logging.INFO, logger="app.newsletter")
+        caplog.set_level(logging.INFO, logger="app.mail")
         subscribe(client, "fr", "offline.reader@example.org")
         logged = "\n".join(record.getMessage() for record in caplog.records)
         assert f"{SITE_URL}/fr/subscribe/confirm/" in logged  # the link, for `make run`

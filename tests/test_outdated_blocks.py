@@ -1,7 +1,7 @@
 """English fixes ship at once: a block whose English changed is shown in English (marked
 lang="en", with a translated notice) inside the translated page; when that block is required, the
 language leads to the English until it is translated again, and `check` reports it without
-failing (DESIGN §9); `stats` counts it."""
+failing (docs/architecture.md, "Languages"); `stats` counts it."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from app.content import DEFAULT_ARTICLES_DIR, article_by_slug, clear_cache
-from app.content.freshness import _states_in
+from app.content.translation_state import _states_in
 from app.i18n_tools.catalogues import load, merge_template, save
 from app.i18n_tools.checks import check_catalogue
 from tests.conftest import ARTICLE_SLUG, make_test_app

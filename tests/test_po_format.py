@@ -11,9 +11,9 @@ import pytest
 from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import read_po, write_po
 
+from app.i18n.pofile import previous_context, read, render, set_previous
 from app.i18n_tools.catalogues import load, save
 from app.i18n_tools.checks import check_catalogue, check_compiles
-from app.i18n_tools.pofile import previous_context, read, render, set_previous
 from app.i18n_tools.syntax import syntax_errors
 from tests.conftest import ARTICLE_SLUG
 from tests.i18n_helpers import SHIPPED_TRANSLATIONS, copy_translations
@@ -40,7 +40,7 @@ def _fuzzy_catalog() -> Catalog:
 def test_babel_still_breaks_the_previous_english_so_pofile_writes_and_reads_it_itself():
     """Babel 2.19's write_po splits a long `#| msgid` in the middle of its strings, and read_po
     keeps `#|` lines as translator comments. When this test fails, Babel has fixed both: consider
-    going back to write_po/read_po in app/i18n_tools/catalogues.py and deleting pofile.py's
+    going back to write_po/read_po in app/i18n_tools/catalogues.py and deleting app/i18n/pofile.py's
     previous-English handling (keep the gettext layout, or not, as the team decides)."""
     catalog = _fuzzy_catalog()
     output = io.BytesIO()

@@ -169,8 +169,9 @@ def test_sitemap_lists_every_page_with_alternates(client):
     for url in urls:
         hreflangs = {link.get("hreflang"): link.get("href") for link in url.findall("x:link", namespaces)}
         location = url.find("s:loc", namespaces).text
-        # Every page is in every language, except an article not yet published in some (DESIGN §9):
-        # it lists, and is listed under, only the languages that publish it.
+        # Every page is in every language, except an article not yet published in some
+        # (docs/architecture.md, "Languages"): it lists, and is listed under, only the languages
+        # that publish it.
         if "/articles/" not in location or location.endswith(f"/articles/{ARTICLE_SLUG}"):
             assert set(hreflangs) == everywhere, location
         else:

@@ -13,12 +13,12 @@ from flask_babel import ngettext
 
 from app import create_app
 from app.content import article_by_slug
-from app.content.catalogue import source_template
 from app.content.publication import publication_contexts
-from app.i18n import LOCALES, SiteLocale
+from app.i18n.locales import LOCALES, SiteLocale
 from app.i18n_tools.catalogues import load, merge_template, save
 from app.i18n_tools.checks import check_catalogue
 from app.i18n_tools.plurals import LARGEST_SITE_COUNT, check_formula, cldr_rule, form_layouts
+from app.i18n_tools.template import source_template
 from tests.conftest import ARTICLE_SLUG, make_test_app
 from tests.i18n_helpers import SHIPPED_TRANSLATIONS, copy_translations, fallback_texts, rewrite
 
@@ -150,7 +150,7 @@ def test_init_writes_language_and_plural_headers(tmp_path, code, catalogue, lang
     assert all(len(message.string) == fresh.num_plurals for message in fresh if message.pluralizable)
     problems = check_catalogue(path, load(directory / "messages.pot"), shipped=False)
     assert [problem for problem in problems if not problem.note] == []
-    assert "Add this line to LOCALES in app/i18n.py:" in result.output
+    assert "Add this line to LOCALES in app/i18n/locales.py:" in result.output
     assert (code in ("he", "ar")) == ("right to left" in result.output)
 
 
@@ -166,7 +166,7 @@ def test_init_a_new_locale_then_the_site_serves_it_with_english_fallback(databas
     translations = copy_translations(tmp_path / "translations")
     result = cli(tmp_path, translations, "init", "pt-br")
     assert result.exit_code == 0, result.output
-    registry_line = result.output.split("Add this line to LOCALES in app/i18n.py:\n", 1)[1].splitlines()[0]
+    registry_line = result.output.split("Add this line to LOCALES in app/i18n/locales.py:\n", 1)[1].splitlines()[0]
     new_locale = eval(registry_line.strip().rstrip(","), {"SiteLocale": SiteLocale})  # the printed line is code
     assert new_locale == SiteLocale("pt-br", "pt-BR", "pt_BR", "ltr", "Português (Brasil)")
     catalogue = translations / "pt_BR" / "LC_MESSAGES" / "messages.po"
@@ -263,7 +263,7 @@ def test_check_fails_when_a_registered_locale_has_no_catalogue(tmp_path):
     extra = SiteLocale("de", "de", "de", "ltr", "Deutsch")
     result = cli(tmp_path, translations, "check", LOCALES=(*LOCALES, extra))
     assert result.exit_code == 1
-    assert "de/LC_MESSAGES/messages.po:0: missing for a locale registered in app/i18n.py" in result.output
+    assert "de/LC_MESSAGES/messages.po:0: missing for a locale registered in app/i18n/locales.py" in result.output
 
 
 def test_shipped_catalogues_pass_check(tmp_path):

@@ -10,13 +10,13 @@ from app.articles import bp
 from app.caching import public_page
 from app.content import Article, all_articles
 from app.content.review import Review, current_reviews
-from app.i18n import SOURCE_LOCALE, SiteLocale, locale_or_404, registered_locales
-from app.i18n_tools.catalogues import translations_dir
+from app.i18n.files import translations_dir
+from app.i18n.locales import SOURCE_LOCALE, SiteLocale, registered_locales
 
 
 @dataclass(frozen=True)
 class TranslationChecks:
-    """How one language's translations were checked, from its review records (DESIGN §9)."""
+    """How one language's translations were checked, from its review records (docs/architecture.md, "Languages")."""
 
     locale: SiteLocale
     reviews: tuple[tuple[Article, tuple[Review, ...]], ...]  # per article, its current reviews
@@ -44,7 +44,6 @@ def translation_checks() -> list[TranslationChecks]:
 @bp.get("/<locale>/about")
 @public_page()
 def about(locale: str):
-    locale_or_404(locale)
     return render_template(
         "articles/about.html",
         contact_email=current_app.config["CONTACT_EMAIL"],

@@ -8,7 +8,6 @@ from flask.blueprints import BlueprintSetupState
 from app.articles import bp
 from app.caching import public_page
 from app.content.emergency_numbers import emergency_numbers, numbers_for
-from app.i18n import locale_or_404
 
 
 @bp.record_once
@@ -21,5 +20,4 @@ def _check_the_numbers_at_start_up(state: BlueprintSetupState) -> None:
 @bp.get("/<locale>/emergency-numbers", endpoint="emergency_numbers")
 @public_page()
 def emergency_numbers_page(locale: str):
-    site_locale = locale_or_404(locale)
-    return render_template("articles/emergency_numbers.html", countries=numbers_for(site_locale.code))
+    return render_template("articles/emergency_numbers.html", countries=numbers_for(locale))

@@ -9,15 +9,14 @@ from flask import Flask, Response, abort, current_app, jsonify, redirect, render
 from sqlalchemy import text
 
 from app.articles import bp
+from app.articles.page import article_page_context, canonical_comments_value, comments_page_number, comments_query
 from app.caching import keep_private, public_page
 from app.caching.freshness import article_revision
-from app.comments.section import canonical_comments_value, comments_page_number, comments_query
 from app.content import all_articles, article_by_slug
 from app.content.publication import is_published, published_articles, published_locales
 from app.content.rendering import render_article
 from app.extensions import db
-from app.i18n import SOURCE_LOCALE, locale_or_404, negotiate_locale, registered_locales
-from app.pages import article_page_context
+from app.i18n.locales import SOURCE_LOCALE, current_locale, negotiate_locale, registered_locales
 
 
 def _article_version(app: Flask, view_args: Mapping[str, Any]) -> Hashable:
@@ -33,7 +32,7 @@ def root():
 @bp.get("/<locale>/")
 @public_page()
 def home(locale: str):
-    site_locale = locale_or_404(locale)
+    site_locale = current_locale()
     is_source = site_locale.code == SOURCE_LOCALE.code
     articles = [render_article(article, source_locale=is_source) for article in published_articles(site_locale)]
     return render_template("articles/home.html", articles=articles)
@@ -42,17 +41,17 @@ def home(locale: str):
 @bp.get("/<locale>/articles/<slug>")
 @public_page(version=_article_version, query=comments_query)
 def article(locale: str, slug: str):
-    site_locale = locale_or_404(locale)
+    site_locale = current_locale()
     found = article_by_slug(slug)
     if found is None:
         abort(404)
     if not is_published(found, site_locale):
-        # Not yet translated here: the English, which publishes on its own (DESIGN §9).
+        # Not yet translated here: the English, which publishes on its own (docs/architecture.md, "Languages").
         return redirect(url_for("articles.article", locale=SOURCE_LOCALE.code, slug=slug), code=302)
     if (page := canonical_comments_value(request.args)) is not None:
         # `?comments=01`, `?comments=x`: one address per page, so a cache holds one copy of it.
         keep_private()
-        return redirect(url_for("articles.article", locale=locale, slug=slug, comments=page or None), code=301)
+        return redirect(url_for("articles.article", slug=slug, comments=page or None), code=301)
     return render_template("articles/article.html", **article_page_context(found, comments_page_number(request.args)))
 
 

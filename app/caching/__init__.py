@@ -5,7 +5,8 @@ of that). Everything about which response may be shared, and how, lives in this 
 - `policy`: which responses are public and which private, and the headers each kind gets.
 - `store`: public pages kept whole per version, compressed once with gzip and brotli.
 - `layer`: a WSGI layer answering stored pages through Flask's own URL map.
-- `freshness`: the version of an article page, read from the database on every request.
+- `freshness`: the version of an article page, read from the database on every request (the
+  revision query is registered by the feature whose data changes the page).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_compress import Compress
 
-from app.caching import freshness, layer, policy
+from app.caching import layer, policy
 from app.caching.policy import keep_private, mark_incomplete, public_page
 
 __all__ = ["init_app", "keep_private", "mark_incomplete", "public_page"]
@@ -30,6 +31,5 @@ def init_app(app: Flask) -> None:
     )
     app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
     compress.init_app(app)
-    freshness.init_app(app)
     policy.init_app(app)
     layer.init_app(app)

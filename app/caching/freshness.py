@@ -1,4 +1,7 @@
-"""How fresh a shared page is: the article's comment revision, read from the database cheaply.
+"""How fresh a shared page is: the article's revision, read from the database cheaply.
+
+The revision (today: the article's comment decisions) is the feature's own query, registered
+with `register_revision` by the feature whose data changes the page; caching imports no feature.
 
 The database is the only source of truth for freshness (an approval through any worker or host
 must show on every worker at once), so the revision is checked against the database on every
@@ -18,15 +21,17 @@ context: the public-page layer (app/caching/layer.py) calls it before Flask runs
 from __future__ import annotations
 
 import threading
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, Select, event
 from sqlalchemy.exc import OperationalError
 
-from app.comments.service import REVISION_QUERY, comment_revision
 from app.extensions import db
+
+# Reads an article's revision through SQLAlchemy: (article slug, engine) -> a hashable value.
+ReadRevision = Callable[[str, Engine], Hashable]
 
 
 class _ThreadState(threading.local):
@@ -42,8 +47,9 @@ class _ThreadState(threading.local):
 class _RevisionReader:
     """A connection per thread, kept for freshness checks only."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, read_revision: ReadRevision) -> None:
         self.engine = engine
+        self.read_revision = read_revision
         self._generation = 0
         self._local = _ThreadState()
         event.listen(engine, "engine_disposed", self._forget_connections)
@@ -96,7 +102,7 @@ class SqliteChangeProbe(_RevisionReader):
         found = local.revisions.get(article_slug)
         if found is None:
             # Read after data_version: a commit in between shows as a new version next time.
-            found = local.revisions[article_slug] = comment_revision(article_slug, self.engine)
+            found = local.revisions[article_slug] = self.read_revision(article_slug, self.engine)
         return found
 
 
@@ -107,9 +113,9 @@ class PreparedRevisionQuery(_RevisionReader):
 
     STATEMENT = b"chg_comment_revision"
 
-    def __init__(self, engine: Engine) -> None:
-        super().__init__(engine)
-        sql = str(REVISION_QUERY.compile(dialect=engine.dialect))
+    def __init__(self, engine: Engine, read_revision: ReadRevision, query: Select) -> None:
+        super().__init__(engine, read_revision)
+        sql = str(query.compile(dialect=engine.dialect))
         if sql.count("%(slug)s") != 1:
             raise ValueError(f"unexpected revision query: {sql}")
         self.sql = sql.replace("%(slug)s", "$1").encode()
@@ -137,29 +143,32 @@ class PreparedRevisionQuery(_RevisionReader):
 class Freshness:
     """The freshness keys of shared pages for one app (app.extensions["freshness"])."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, read_revision: ReadRevision, query: Select) -> None:
         url = engine.url
         self.engine = engine
+        self.read_revision = read_revision
         self.reader: _RevisionReader | None = None
         if url.get_backend_name() == "sqlite":
             if url.database not in (None, "", ":memory:"):
-                self.reader = SqliteChangeProbe(engine)
+                self.reader = SqliteChangeProbe(engine, read_revision)
         elif url.get_driver_name() == "psycopg":
-            self.reader = PreparedRevisionQuery(engine)
+            self.reader = PreparedRevisionQuery(engine, read_revision, query)
 
     def article_revision(self, article_slug: str) -> Hashable:
         """Raises SQLAlchemy's OperationalError (or another SQLAlchemyError) when unavailable."""
         if self.reader is None:
-            return comment_revision(article_slug, self.engine)
+            return self.read_revision(article_slug, self.engine)
         return self.reader.revision(article_slug)
 
 
 def article_revision(app: Flask, article_slug: str) -> Hashable:
-    """The version of an article's public page (its comment revision) in `app`'s database."""
+    """The version of an article's public page (the registered revision) in `app`'s database."""
     freshness: Freshness = app.extensions["freshness"]
     return freshness.article_revision(article_slug)
 
 
-def init_app(app: Flask) -> None:
+def register_revision(app: Flask, read_revision: ReadRevision, query: Select) -> None:
+    """Called by the feature whose data changes article pages: `read_revision(slug, engine)`, and
+    the same read as one statement with a `slug` bind parameter (prepared on PostgreSQL)."""
     with app.app_context():
-        app.extensions["freshness"] = Freshness(db.engine)
+        app.extensions["freshness"] = Freshness(db.engine, read_revision, query)

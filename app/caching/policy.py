@@ -23,7 +23,7 @@ from flask import Flask, Response, current_app, g, request
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.caching.store import PageStore, StoredPage
-from app.i18n import locale_from_url
+from app.i18n.locales import locale_from_url
 
 logger = logging.getLogger(__name__)
 

@@ -12,8 +12,8 @@ from app.content import articles_dir, load_library
 from app.content.publication import blocking
 from app.content.review import ENGLISH
 from app.content.review_status import english_status
-from app.i18n import SOURCE_LOCALE, registered_locales
-from app.i18n_tools.catalogues import translations_dir
+from app.i18n.files import translations_dir
+from app.i18n.locales import SOURCE_LOCALE, registered_locales
 from app.i18n_tools.checks import Problem, check_reviews
 
 articles = AppGroup("articles", help="Article files: check them, and see their reviews and languages.")

@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import click
 from flask.cli import AppGroup
-from sqlalchemy import func, select
 
 from app.comments.models import CommentStatus
-from app.comments.service import decide, pending_queue
-from app.extensions import db
+from app.moderation.decisions import decide, pending_queue
 from app.moderation.digest import send_digests
 from app.moderation.models import Moderator
 
@@ -38,9 +36,7 @@ def _decide_command(status: CommentStatus, verb: str):
     def command(ids: tuple[int, ...], email: str | None) -> None:
         moderator = None
         if email:
-            moderator = db.session.execute(
-                select(Moderator).where(func.lower(Moderator.email) == email.strip().lower())
-            ).scalar_one_or_none()
+            moderator = Moderator.by_email(email)
             if moderator is None:
                 raise click.ClickException(f"no moderator {email}")
         changed = decide(ids, status, moderator)

@@ -6,10 +6,9 @@ from __future__ import annotations
 import click
 from email_validator import EmailNotValidError, validate_email
 from flask.cli import AppGroup
-from sqlalchemy import func, select
 
 from app.extensions import db
-from app.i18n import registered_locales
+from app.i18n.locales import registered_locales
 from app.moderation.models import Moderator
 from app.moderation.notifications import DIGEST_INTERVALS, InvalidSetting, update_notifications
 
@@ -30,8 +29,7 @@ def add(email: str, password_stdin: bool) -> None:
         email = validate_email(email, check_deliverability=False).normalized.lower()
     except EmailNotValidError as error:
         raise click.BadParameter(str(error), param_hint="EMAIL") from error
-    exists = db.session.execute(select(Moderator.id).where(func.lower(Moderator.email) == email)).first()
-    if exists:
+    if Moderator.by_email(email) is not None:
         raise click.ClickException(f"{email} is already a moderator")
     if password_stdin:
         password = click.get_text_stream("stdin").readline().rstrip("\r\n")
@@ -57,9 +55,7 @@ def add(email: str, password_stdin: bool) -> None:
 @click.option("--language", help="URL code of the digest's language (en, es, fr, zh-hans, ar...).")
 def notify(email: str, notify: bool | None, interval: str | None, language: str | None) -> None:
     """Show or change how the moderator EMAIL hears about waiting comments."""
-    moderator = db.session.execute(
-        select(Moderator).where(func.lower(Moderator.email) == email.strip().lower())
-    ).scalar_one_or_none()
+    moderator = Moderator.by_email(email)
     if moderator is None:
         raise click.ClickException(f"no moderator {email}")
     if language is not None and language not in {loc.code for loc in registered_locales()}:

@@ -15,9 +15,12 @@ from sqlalchemy.exc import DBAPIError
 from app.content import article_by_slug
 from app.database import discard_failed_transaction, is_unavailable
 from app.extensions import db
-from app.newsletter import outbox, service
-from app.newsletter.mail import mask_address, subscriber_locale
-from app.newsletter.models import OutboxMail, Subscriber
+from app.mail import outbox
+from app.mail.addresses import mask_address
+from app.mail.models import OutboxMail
+from app.newsletter import service
+from app.newsletter.mails import subscriber_locale
+from app.newsletter.models import Subscriber
 
 
 @click.group(cls=AppGroup)

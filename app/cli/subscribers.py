@@ -10,8 +10,9 @@ import click
 from email_validator import EmailNotValidError
 from flask.cli import AppGroup
 
-from app.newsletter import outbox, service
-from app.newsletter.forms import normalise_email
+from app.mail import outbox
+from app.mail.addresses import normalise_email
+from app.newsletter import service
 from app.newsletter.models import Subscriber
 
 EXPORT_FIELDS = (

@@ -9,12 +9,13 @@ import click
 from babel.messages.mofile import write_mo
 from flask.cli import AppGroup
 
-from app.content import ArticleError, all_articles
-from app.content.catalogue import source_template
-from app.content.freshness import State, english_of, message_states
+from app.cli.articles import article_problems
+from app.content import ArticleError, all_articles, articles_dir, load_library
 from app.content.review import read_reviews, reviews_path
-from app.i18n import SOURCE_LOCALE, registered_locales
-from app.i18n_tools import catalogues as files
+from app.content.translation_state import State, english_of, message_states
+from app.i18n import files
+from app.i18n.locales import SOURCE_LOCALE, registered_locales
+from app.i18n_tools import catalogues
 from app.i18n_tools.checks import (
     Problem,
     check_catalogue,
@@ -24,6 +25,7 @@ from app.i18n_tools.checks import (
 )
 from app.i18n_tools.glossary import glossary_path, read_glossary
 from app.i18n_tools.stats import UI, catalogue_counts
+from app.i18n_tools.template import add_article, source_template
 
 translate = AppGroup("translate", help="Translation and localisation commands.")
 
@@ -32,7 +34,7 @@ def _template(directory: Path):
     pot = files.template_path(directory)
     if not pot.exists():
         raise click.ClickException(f"{pot} does not exist: run `flask translate extract` first")
-    return files.load(pot)
+    return catalogues.load(pot)
 
 
 @translate.command()
@@ -43,7 +45,7 @@ def extract() -> None:
     except ArticleError as error:
         raise click.ClickException(f"{error} (nothing written: fix the article, see `flask articles check`)") from None
     pot = files.template_path(files.translations_dir())
-    files.save(template, pot, sort_by_file=True)
+    catalogues.save(template, pot, sort_by_file=True)
     click.echo(f"{pot}: {sum(1 for message in template if message.id)} messages")
 
 
@@ -53,9 +55,9 @@ def update() -> None:
     directory = files.translations_dir()
     template = _template(directory)
     for _, path in files.catalogue_paths(directory):
-        catalog = files.load(path)
-        files.merge_template(catalog, template)
-        files.save(catalog, path)
+        catalog = catalogues.load(path)
+        catalogues.merge_template(catalog, template)
+        catalogues.save(catalog, path)
         click.echo(f"updated {path}")
 
 
@@ -64,7 +66,7 @@ def compile() -> None:  # noqa: A001 - the verb translators know
     """Compile every catalogue to .mo files (fuzzy translations are left out)."""
     errors = 0
     for _, path in files.catalogue_paths(files.translations_dir()):
-        catalog = files.load(path)
+        catalog = catalogues.load(path)
         for message, found in catalog.check():
             for error in found:
                 errors += 1
@@ -81,17 +83,17 @@ def compile() -> None:  # noqa: A001 - the verb translators know
 def init(code: str) -> None:
     """Start a catalogue for a new language, given its URL code (e.g. `de` or `pt-br`)."""
     try:
-        new = files.new_locale(code)
+        new = catalogues.new_locale(code)
     except ValueError as error:
         raise click.ClickException(f"{error}: use a language tag such as de, pt-br or zh-hant") from None
     directory = files.translations_dir()
     path = files.catalogue_path(directory, new.site_locale.catalogue)
     if path.exists():
         raise click.ClickException(f"{path} already exists: use `flask translate update`")
-    catalog = files.init_catalogue(_template(directory), new)
-    files.save(catalog, path)
+    catalog = catalogues.init_catalogue(_template(directory), new)
+    catalogues.save(catalog, path)
     click.echo(f"created {path} (Language: {catalog.locale_identifier}; Plural-Forms: {catalog.plural_forms})")
-    click.echo("Add this line to LOCALES in app/i18n.py:")
+    click.echo("Add this line to LOCALES in app/i18n/locales.py:")
     click.echo(new.registry_line())
     if new.site_locale.direction == "rtl":
         click.echo('This language is written right to left: pages get dir="rtl"; see TRANSLATING.md.')
@@ -99,10 +101,7 @@ def init(code: str) -> None:
 
 def source_template_skipping_broken():
     """The template from the code and every article that loads (broken ones are reported apart)."""
-    from app.content import articles_dir, load_library
-    from app.content.catalogue import add_article
-
-    template = files.extract_template()
+    template = catalogues.extract_template()
     for article in load_library(articles_dir()).articles:
         add_article(template, article, articles_dir() / f"{article.slug}.yaml")
     return template
@@ -141,7 +140,7 @@ def stats() -> None:
     )
     rows = [header]
     for catalogue, path in files.catalogue_paths(directory):
-        catalog = files.load(path)
+        catalog = catalogues.load(path)
         for part, counts in catalogue_counts(catalog, list(articles)).items():
             outdated = required_outdated = "-"
             version = review = ""
@@ -183,25 +182,25 @@ def check(codes: tuple[str, ...]) -> None:
     directory = files.translations_dir()
     shipped = {loc.catalogue for loc in registered_locales() if loc.code != SOURCE_LOCALE.code}
     try:
-        wanted = {files.new_locale(code).site_locale.catalogue for code in codes} if codes else None
+        wanted = {catalogues.new_locale(code).site_locale.catalogue for code in codes} if codes else None
     except ValueError as error:
         raise click.ClickException(str(error)) from None
-    from app.cli.articles import article_problems
-
     # A broken article file is one problem naming file, line and field; the rest is still checked.
     problems: list[Problem] = article_problems()
     template = source_template_skipping_broken()
     pot = files.template_path(directory)
     problems += check_placeholder_notes(template)
     if pot.exists():
-        problems += check_up_to_date(files.load(pot), pot, template)
+        problems += check_up_to_date(catalogues.load(pot), pot, template)
     else:
         problems.append(Problem(str(pot), 0, "missing: run flask translate extract"))
     present = dict(files.catalogue_paths(directory))
     for catalogue in sorted(shipped - set(present)):
         problems.append(
             Problem(
-                str(files.catalogue_path(directory, catalogue)), 0, "missing for a locale registered in app/i18n.py"
+                str(files.catalogue_path(directory, catalogue)),
+                0,
+                "missing for a locale registered in app/i18n/locales.py",
             )
         )
     checked = 0

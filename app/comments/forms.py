@@ -14,7 +14,7 @@ from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from app.comments.sanitise import normalise
-from app.i18n import registered_locales
+from app.i18n.locales import registered_locales
 
 NAME_MAX = 80
 COMMENT_MAX = 5000

@@ -4,42 +4,60 @@ confirmation page. The article page itself stays public: nothing of this reader'
 from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+from flask.blueprints import BlueprintSetupState
 from flask_babel import gettext as _
 
 from app import cross_origin
+from app.articles.page import add_page_part, article_page_context
+from app.caching.freshness import register_revision
 from app.comments.forms import CommentForm
 from app.comments.sanitise import clean_text
-from app.comments.section import SESSION_KEY
-from app.comments.service import Submission, own_comments_among, post_comment, record_spam, seconds_until_allowed
+from app.comments.section import SESSION_KEY, comment_section_context
+from app.comments.service import (
+    REVISION_QUERY,
+    Submission,
+    comment_revision,
+    own_comments_among,
+    post_comment,
+    record_spam,
+    seconds_until_allowed,
+)
 from app.content import Article, article_by_slug
 from app.content.publication import is_published
 from app.content.rendering import render_article
 from app.database import answer_if_unavailable
 from app.extensions import csrf
-from app.i18n import SOURCE_LOCALE, SiteLocale, locale_or_404, registered_locales
-from app.pages import article_page_context
+from app.i18n.locales import SOURCE_LOCALE, SiteLocale, current_locale, registered_locales
 
 bp = Blueprint("comments", __name__)
 
 OWN_COMMENTS_KEPT = 20
 
 
+@bp.record_once
+def _on_article_pages(state: BlueprintSetupState) -> None:
+    """Comments are part of every article page: its comment section, and its version (a
+    moderation decision makes a new version of the page in every cache)."""
+    add_page_part(state.app, comment_section_context)
+    register_revision(state.app, comment_revision, REVISION_QUERY)
+
+
 def _known_languages() -> set[str]:
     return {loc.lang for loc in registered_locales()}
 
 
-def _page_or_404(locale: str, slug: str) -> tuple[SiteLocale, Article]:
-    site_locale = locale_or_404(locale)
+def _page_or_404(slug: str) -> tuple[SiteLocale, Article]:
     article = article_by_slug(slug)
     if article is None:
         abort(404)
-    return site_locale, article
+    return current_locale(), article
 
 
 def _english_if_unpublished(endpoint: str, site_locale: SiteLocale, article: Article):
-    """As the article page does (DESIGN §9): where the article is not published in this language
-    (yet, or no longer), the English answers. 307 keeps the method and the posted form, so a
-    comment sent from such a page reaches the English page's form whole, never lost."""
+    """As the article page does (per-language publication, docs/architecture.md): where the
+    article is not published in this language (yet, or no longer), the English answers.
+    307 keeps the method and the posted form, so a comment sent from such a page reaches the
+    English page's form whole, never lost."""
     if is_published(article, site_locale):
         return None
     return redirect(url_for(endpoint, locale=SOURCE_LOCALE.code, slug=article.slug), code=307)
@@ -62,7 +80,7 @@ def _accepted(site_locale: SiteLocale, article: Article, comment_id: int | None 
     cannot tell a quiet refusal from an accepted comment."""
     if comment_id is not None:
         session[SESSION_KEY] = [*session.get(SESSION_KEY, []), comment_id][-OWN_COMMENTS_KEPT:]
-    return redirect(url_for("comments.sent", locale=site_locale.code, slug=article.slug), code=303)
+    return redirect(url_for("comments.sent", slug=article.slug), code=303)
 
 
 def _submission(form: CommentForm, site_locale: SiteLocale, article: Article) -> Submission:
@@ -81,7 +99,7 @@ def _submission(form: CommentForm, site_locale: SiteLocale, article: Article) ->
 @csrf.exempt  # a public form: refused by origin below, not by a per-reader token
 @cross_origin.checked_in_view
 def post(locale: str, slug: str):
-    site_locale, article = _page_or_404(locale, slug)
+    site_locale, article = _page_or_404(slug)
     if (english := _english_if_unpublished("comments.post", site_locale, article)) is not None:
         return english
     form = CommentForm(article_slug=article.slug, page_lang=site_locale.lang)
@@ -135,7 +153,7 @@ def post(locale: str, slug: str):
 @bp.get("/<locale>/articles/<slug>/comments/sent")
 def sent(locale: str, slug: str):
     """Private: confirms the post and shows this browser its comments awaiting moderation."""
-    site_locale, article = _page_or_404(locale, slug)
+    site_locale, article = _page_or_404(slug)
     if (english := _english_if_unpublished("comments.sent", site_locale, article)) is not None:
         return english
     own = own_comments_among(session.get(SESSION_KEY, []), article.slug)

@@ -1,4 +1,5 @@
-"""Comment rules: posting, spam and duplicate handling, rate limits, showing, moderation decisions."""
+"""Comment rules: posting, spam and duplicate handling, rate limits, showing (moderators decide in
+app/moderation/decisions.py)."""
 
 from __future__ import annotations
 
@@ -22,8 +23,7 @@ from app.comments.models import Comment, CommentStatus
 from app.comments.sanitise import flags_for
 from app.database import commit_or_find
 from app.extensions import db, limiter
-from app.moderation.models import Moderator
-from app.networks import client_network
+from app.security import client_network
 from app.timeutil import utcnow
 
 DUPLICATE_WINDOW = dt.timedelta(days=1)
@@ -242,41 +242,3 @@ def own_comments_among(ids: Iterable[int], article_slug: str) -> list[Comment]:
             .order_by(Comment.created_at, Comment.id)
         ).scalars()
     )
-
-
-# --- moderation ---
-
-
-def pending_queue(limit: int = 200) -> list[Comment]:
-    """Pending comments, oldest first: nothing is ever purged from here silently."""
-    return list(
-        db.session.execute(
-            select(Comment)
-            .where(Comment.status == CommentStatus.PENDING)
-            .order_by(Comment.created_at, Comment.id)
-            .limit(limit)
-        ).scalars()
-    )
-
-
-def pending_total() -> int:
-    return db.session.execute(
-        select(func.count(Comment.id)).where(Comment.status == CommentStatus.PENDING)
-    ).scalar_one()
-
-
-def decide(ids: Iterable[int], status: CommentStatus, moderator: Moderator | None) -> list[int]:
-    """Approve, reject or mark as spam; records who and when. Returns the ids changed."""
-    if status is CommentStatus.PENDING:
-        raise ValueError("a decision cannot set a comment back to pending")
-    wanted = sorted({int(i) for i in ids})
-    if not wanted:
-        return []
-    comments = db.session.execute(select(Comment).where(Comment.id.in_(wanted))).scalars().all()
-    now = utcnow()
-    for comment in comments:
-        comment.status = status
-        comment.decided_at = now
-        comment.decided_by_id = moderator.id if moderator is not None else None
-    db.session.commit()
-    return sorted(comment.id for comment in comments)

@@ -15,7 +15,7 @@ def extract_article(
 ) -> Iterator[tuple[int, str, tuple[str, str], list[str]]]:
     """Yield every block as a `pgettext(context, text)` call with its translator note.
 
-    `flask translate extract` adds the articles of ARTICLES_DIR itself (app/content/catalogue.py);
+    `flask translate extract` adds the articles of ARTICLES_DIR itself (app/i18n_tools/template.py);
     this lets `pybabel extract` do the same with an `[article: <folder>/*.yaml]` mapping.
     """
     raw = fileobj.read().decode("utf-8")

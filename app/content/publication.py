@@ -1,4 +1,4 @@
-"""Per-language publication (DESIGN §9): the English publishes on its own; a language shows an
+"""Per-language publication (docs/architecture.md, "Languages"): the English publishes on its own; a language shows an
 article once its title, summary and required blocks are translated there from the current English.
 
 Until then the article is left out of that language's home page, sitemap and hreflang links, and
@@ -11,9 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from app.content import Article, all_articles
-from app.content.freshness import State, catalogue_states
-from app.i18n import SOURCE_LOCALE, SiteLocale, registered_locales
-from app.i18n_tools.catalogues import catalogue_path, translations_dir
+from app.content.translation_state import State, catalogue_states
+from app.i18n.files import catalogue_path, translations_dir
+from app.i18n.locales import SOURCE_LOCALE, SiteLocale, registered_locales
 
 
 def publication_contexts(article: Article) -> frozenset[str]:

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from flask_babel import get_translations
 
 from app.content import Article, Message
-from app.content.freshness import outdated_contexts
-from app.i18n import current_locale
-from app.i18n_tools.catalogues import catalogue_path, translations_dir
+from app.content.translation_state import outdated_contexts
+from app.i18n.files import catalogue_path, translations_dir
+from app.i18n.locales import current_locale
 
 
 @dataclass(frozen=True)

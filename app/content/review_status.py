@@ -1,5 +1,6 @@
 """What the records say about an article's checks: the one rule behind what the article page,
-the home page, the About page and the structured data say about them (DESIGN §9)."""
+the home page, the About page and the structured data say about them (docs/architecture.md,
+"Languages")."""
 
 from __future__ import annotations
 
@@ -17,8 +18,8 @@ from app.content.review import (
     read_reviews,
     reviews_path,
 )
-from app.i18n import SOURCE_LOCALE, current_locale
-from app.i18n_tools.catalogues import translations_dir
+from app.i18n.files import translations_dir
+from app.i18n.locales import SOURCE_LOCALE, current_locale
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import difflib
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,10 +12,9 @@ from babel import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
-from flask import current_app
 
-from app.i18n import SiteLocale
-from app.i18n_tools import pofile
+from app.i18n import pofile
+from app.i18n.locales import SiteLocale
 from app.i18n_tools.plurals import formula_for
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
@@ -32,34 +30,13 @@ HEADER_COMMENT = f"""\
 TEMPLATE_NOTE = "# Written by `flask translate extract` from the code, templates and articles: do not edit it."
 
 
-def translations_dir() -> Path:
-    """The first of the app's translation directories (BABEL_TRANSLATION_DIRECTORIES)."""
-    first = str(current_app.config["BABEL_TRANSLATION_DIRECTORIES"]).split(";")[0]
-    path = Path(first)
-    return path if path.is_absolute() else Path(current_app.root_path) / path
-
-
-def template_path(directory: Path) -> Path:
-    return directory / "messages.pot"
-
-
-def catalogue_path(directory: Path, catalogue: str) -> Path:
-    return directory / catalogue / "LC_MESSAGES" / "messages.po"
-
-
-def catalogue_paths(directory: Path) -> Iterator[tuple[str, Path]]:
-    """(catalogue name, path) of every catalogue in the directory, sorted by name."""
-    for path in sorted(directory.glob("*/LC_MESSAGES/messages.po")):
-        yield path.parent.parent.name, path
-
-
 def load(path: Path, *, strict: bool = False) -> Catalog:
-    """A catalogue with the previous English of its fuzzy messages (see pofile.py)."""
+    """A catalogue with the previous English of its fuzzy messages (see app/i18n/pofile.py)."""
     return pofile.load(path, strict=strict)
 
 
 def save(catalog: Catalog, path: Path, *, sort_by_file: bool = False) -> None:
-    """Write it as GNU gettext (msgmerge) and Weblate write PO files (see pofile.py)."""
+    """Write it as GNU gettext (msgmerge) and Weblate write PO files (see app/i18n/pofile.py)."""
     pofile.write(catalog, path, sort_by_file=sort_by_file)
 
 

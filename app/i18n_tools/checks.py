@@ -15,15 +15,15 @@ from babel.messages.pofile import PoFileError
 from translate.storage import pypo
 
 from app.content import all_articles
-from app.content.freshness import State, message_states
 from app.content.publication import publication_contexts
 from app.content.review import read_reviews, reviews_path, wrong_language_methods
+from app.content.translation_state import State, message_states
+from app.i18n.pofile import previous_context
 from app.i18n_tools.catalogues import PROJECT_ROOT, describe, load, message_key, source_texts, translated_texts
 from app.i18n_tools.glossary import Glossary
 from app.i18n_tools.meaning import meaning_findings, notes_findings
 from app.i18n_tools.patterns import BRACES, PRINTF, TAG
 from app.i18n_tools.plurals import check_formula
-from app.i18n_tools.pofile import previous_context
 from app.i18n_tools.syntax import syntax_errors
 
 REFRESH = "run flask translate extract, then flask translate update"
@@ -201,7 +201,7 @@ def check_blocks(catalog: Catalog, path: Path, template: Catalog) -> list[Proble
     """Article messages not translated from the current English, as notes: the page shows them in
     English, and an article whose title, summary or required blocks wait is not published in this
     language until they are translated (its URL leads to the English): never a failure, because
-    the English publishes on its own (DESIGN §9).
+    the English publishes on its own (docs/architecture.md, "Languages").
 
     The current English is the template's: it is what the catalogue is made from.
     """

@@ -17,12 +17,12 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
-from app.i18n import SOURCE_LOCALE, SiteLocale, find_locale, registered_locales
+from app.i18n.locales import SOURCE_LOCALE, SiteLocale, find_locale, registered_locales
+from app.mail import outbox
+from app.mail.rendering import RenderedMail, external_url, render_mail
 from app.moderation.models import Moderator
 from app.moderation.notifications import DIGEST_MAIL_KIND
 from app.moderation.waiting import WaitingSummary, waiting_summary
-from app.newsletter import outbox
-from app.newsletter.mail import RenderedMail, external_url, render_localised_mail
 from app.timeutil import utcnow
 
 
@@ -50,7 +50,7 @@ def render_digest(moderator: Moderator, summary: WaitingSummary, now: dt.datetim
     flag reasons and links to the queue, never what a commenter typed, and no link that changes
     anything (every decision is a form in the moderation area)."""
     site_locale = moderator_locale(moderator)
-    return render_localised_mail(
+    return render_mail(
         "moderation/mail/digest",
         site_locale,
         digest_subject(summary.total),
@@ -92,7 +92,7 @@ def queue_digest(moderator: Moderator, summary: WaitingSummary, now: dt.datetime
         if not _claim_digest(moderator, now):
             db.session.rollback()
             return None
-        mail = outbox.enqueue_to(digest_key(moderator, now), DIGEST_MAIL_KIND, moderator.email, rendered)
+        mail = outbox.enqueue(digest_key(moderator, now), DIGEST_MAIL_KIND, moderator.email, rendered)
         if mail is None:
             db.session.rollback()
             return None

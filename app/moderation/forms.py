@@ -10,7 +10,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from app.i18n import registered_locales
+from app.i18n.locales import registered_locales
 from app.moderation.models import Moderator
 from app.moderation.notifications import DIGEST_INTERVALS
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask_login import UserMixin
-from sqlalchemy import String
+from sqlalchemy import String, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -30,6 +30,13 @@ class Moderator(UserMixin, db.Model):
     # When this moderator's last digest was queued: the next one waits a whole interval, and
     # tells only of comments that arrived since.
     last_digest_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+    @classmethod
+    def by_email(cls, email: str) -> Moderator | None:
+        """The moderator who logs in with this address (any case, surrounding spaces ignored)."""
+        return db.session.execute(
+            select(cls).where(func.lower(cls.email) == email.strip().lower())
+        ).scalar_one_or_none()
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password, method="scrypt")

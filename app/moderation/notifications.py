@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
-
 from app.extensions import db
-from app.i18n import find_locale
+from app.i18n.locales import find_locale
+from app.mail.kinds import MailKind
 from app.moderation.models import Moderator
 
 # Minutes a moderator may choose between two digests: the settings page and the CLI offer these.
@@ -15,10 +14,13 @@ DIGEST_MAIL_KIND = "digest"  # the outbox's name for the digest mail
 
 def still_wants_digests(address: str) -> bool:
     """Whether a queued digest should still go: its moderator exists and has not turned them off."""
-    notify = db.session.execute(
-        select(Moderator.notify).where(func.lower(Moderator.email) == address.lower())
-    ).scalar_one_or_none()
-    return bool(notify)
+    moderator = Moderator.by_email(address)
+    return moderator is not None and moderator.notify
+
+
+# Registered with the outbox by the moderation blueprint: a moderator may turn digests off while
+# one waits; an interrupted digest waits for an operator (the next digest covers it anyway).
+DIGEST_MAIL = MailKind(DIGEST_MAIL_KIND, still_wanted=lambda mail: still_wants_digests(mail.to_address))
 
 
 class InvalidSetting(ValueError):

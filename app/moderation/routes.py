@@ -19,17 +19,19 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.comments.models import CommentStatus
-from app.comments.service import decide, pending_queue, pending_total
 from app.extensions import limiter, login_manager
-from app.i18n import current_locale, locale_or_404, registered_locales
+from app.i18n.locales import registered_locales
+from app.mail.kinds import register_kind
+from app.moderation.decisions import decide, pending_queue, pending_total
 from app.moderation.forms import DecisionForm, LoginForm, NotificationSettingsForm
-from app.moderation.notifications import update_notifications
+from app.moderation.notifications import DIGEST_MAIL, update_notifications
 from app.moderation.service import authenticate, end_every_session
 from app.moderation.waiting import waiting_summary
-from app.networks import client_network
+from app.security import client_network
 from app.timeutil import utcnow
 
 bp = Blueprint("moderation", __name__, url_prefix="/<locale>/moderation")
+bp.record_once(lambda state: register_kind(state.app, DIGEST_MAIL))
 
 STATUS_CATEGORY = "moderation-status"
 DECISIONS = {
@@ -39,14 +41,9 @@ DECISIONS = {
 }
 
 
-@bp.url_value_preprocessor
-def _known_locale(endpoint, values) -> None:
-    locale_or_404((values or {}).get("locale"))
-
-
 @login_manager.unauthorized_handler
 def _to_login():
-    return redirect(url_for("moderation.login", locale=current_locale().code), code=303)
+    return redirect(url_for("moderation.login"), code=303)
 
 
 def _login_limit() -> str:
@@ -81,7 +78,7 @@ def _failed(response) -> bool:
 )
 def login(locale: str):
     if current_user.is_authenticated:
-        return redirect(url_for("moderation.queue", locale=locale), code=303)
+        return redirect(url_for("moderation.queue"), code=303)
     form = LoginForm()
     failed = False
     if form.validate_on_submit():
@@ -89,7 +86,7 @@ def login(locale: str):
         if moderator is not None:
             session.clear()  # a fresh session (and CSRF token) for the signed-in moderator
             login_user(moderator)
-            return redirect(url_for("moderation.queue", locale=locale), code=303)
+            return redirect(url_for("moderation.queue"), code=303)
         failed = True
         form.email.errors = [_("The email address or password is not right")]
         form.password.data = ""
@@ -110,7 +107,7 @@ def logout(locale: str):
     logout_user()
     session.clear()
     flash(_("You have signed out."), STATUS_CATEGORY)
-    return redirect(url_for("moderation.login", locale=locale), code=303)
+    return redirect(url_for("moderation.login"), code=303)
 
 
 def _render_queue(form: DecisionForm, status: int = 200, error: str | None = None):
@@ -152,7 +149,7 @@ def decide_view(locale: str):
         "spam": ngettext("%(num)d comment marked as spam.", "%(num)d comments marked as spam.", len(changed)),
     }
     flash(messages[action], STATUS_CATEGORY)
-    return redirect(url_for("moderation.queue", locale=locale), code=303)
+    return redirect(url_for("moderation.queue"), code=303)
 
 
 @bp.route("/settings", methods=["GET", "POST"])
@@ -169,7 +166,7 @@ def settings(locale: str):
         )
         # Translators: status message after a moderator saved their notification settings.
         flash(_("Your settings are saved."), STATUS_CATEGORY)
-        return redirect(url_for("moderation.settings", locale=locale), code=303)
+        return redirect(url_for("moderation.settings"), code=303)
     status = 422 if request.method == "POST" else 200
     return render_template(
         "moderation/settings.html",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.extensions import db
@@ -14,9 +13,7 @@ _DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt")
 
 
 def authenticate(email: str, password: str) -> Moderator | None:
-    moderator = db.session.execute(
-        select(Moderator).where(func.lower(Moderator.email) == email.strip().lower())
-    ).scalar_one_or_none()
+    moderator = Moderator.by_email(email)
     if moderator is None:
         check_password_hash(_DUMMY_HASH, password)
         return None

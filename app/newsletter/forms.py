@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-from email_validator import EmailNotValidError, validate_email
+from email_validator import EmailNotValidError
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from app.mail.addresses import normalise_email
+
 # RFC 5321 limits a forward path to 254 characters.
 MAX_EMAIL_LENGTH = 254
-
-
-def normalise_email(raw: str) -> str:
-    """The address as stored and mailed: syntax-checked, normalised, lower-cased.
-
-    Raises EmailNotValidError for anything email-validator refuses, which includes CR, LF and
-    every other character that could smuggle a header or a second recipient into a mail.
-    """
-    result = validate_email(raw, check_deliverability=False)
-    return result.normalized.lower()
 
 
 class SubscribeForm(FlaskForm):

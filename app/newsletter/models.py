@@ -1,11 +1,11 @@
-"""Subscribers and the mail outbox (every mail is queued, sent at most once, retried with back-off)."""
+"""Subscribers, and subscribe requests stored before they are answered (their mails: app/newsletter/mails.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
 
-from sqlalchemy import JSON, Enum, ForeignKey, Index, String, Text
+from sqlalchemy import Enum, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -37,36 +37,6 @@ class Subscriber(db.Model):
     unsubscribed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     confirmation_sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
-
-
-class MailStatus(enum.StrEnum):
-    QUEUED = "queued"
-    SENDING = "sending"  # claimed by a sender; if it stays here the outcome is unknown: never resent
-    SENT = "sent"
-    FAILED = "failed"  # gave up after the last attempt, or the address was refused
-    CANCELLED = "cancelled"  # the subscriber left (or confirmed) before it went out
-
-
-class OutboxMail(db.Model):
-    __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_status_next", "status", "next_attempt_at"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    # Unique per logical mail (e.g. "announce:<slug>:<subscriber id>"), so nothing is sent twice.
-    dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
-    kind: Mapped[str] = mapped_column(String(20))  # confirm | welcome | announcement | digest (to a moderator)
-    subscriber_id: Mapped[int | None] = mapped_column(ForeignKey("subscribers.id", ondelete="CASCADE"), index=True)
-    to_address: Mapped[str] = mapped_column(String(254))
-    subject: Mapped[str] = mapped_column(String(300))
-    text_body: Mapped[str] = mapped_column(Text)
-    html_body: Mapped[str] = mapped_column(Text)
-    headers: Mapped[dict] = mapped_column(JSON, default=dict)
-    status: Mapped[MailStatus] = mapped_column(_enum(MailStatus), default=MailStatus.QUEUED)
-    attempts: Mapped[int] = mapped_column(default=0)
-    next_attempt_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    last_error: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
 
 class SubscribeRequest(db.Model):

@@ -8,13 +8,15 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from app import cross_origin
+from app.articles.page import add_page_part
 from app.caching import public_page
 from app.database import answer_if_unavailable
 from app.extensions import csrf, limiter
-from app.i18n import locale_or_404
+from app.mail.outbox import after_response, deliver_after_response
 from app.newsletter import service
+from app.newsletter.aside import newsletter_aside_context
 from app.newsletter.forms import ActionForm, SubscribeForm, consent_wording
-from app.newsletter.outbox import after_response, deliver_after_response
+from app.newsletter.mails import register_mail_kinds
 from app.newsletter.tokens import read_confirm_token, read_unsubscribe_token
 
 bp = Blueprint("newsletter", __name__)
@@ -23,6 +25,8 @@ bp = Blueprint("newsletter", __name__)
 @bp.record_once
 def _setup(state) -> None:
     state.app.jinja_env.globals["consent_wording"] = consent_wording
+    add_page_part(state.app, newsletter_aside_context)  # the subscribe aside on article pages
+    register_mail_kinds(state.app)
 
 
 # A source page is a path on this site, e.g. "/es/articles/muscle-spasms-in-children".
@@ -39,8 +43,7 @@ def _source_page(submitted: str | None, fallback: str) -> str:
 @cross_origin.checked_in_view
 @public_page()
 def subscribe(locale: str):
-    site_locale = locale_or_404(locale)
-    here = url_for("newsletter.subscribe", locale=site_locale.code)
+    here = url_for("newsletter.subscribe")
     form = SubscribeForm()
     if request.method in ("GET", "HEAD"):
         form.source.data = here
@@ -64,7 +67,7 @@ def subscribe(locale: str):
             {"Retry-After": "30"},
         )
     )
-    answer = redirect(url_for("newsletter.check_inbox", locale=site_locale.code), code=303)
+    answer = redirect(url_for("newsletter.check_inbox"), code=303)
     if form.is_bot:
         return answer  # a filled honeypot gets the same answer and nothing else
     # Stored before the answer leaves (one INSERT, the same for every address), so no outage,
@@ -73,7 +76,7 @@ def subscribe(locale: str):
     # `flask newsletter drain` if that fails: the answer and its timing are the same for all.
     request_id = service.record_subscribe_request(
         form.email.data,
-        locale=site_locale.code,
+        locale=locale,
         consent_text=consent_wording(),
         source_page=_source_page(form.source.data, here),
     )
@@ -83,7 +86,6 @@ def subscribe(locale: str):
 @bp.get("/<locale>/subscribe/check-your-inbox")
 @public_page()
 def check_inbox(locale: str):
-    locale_or_404(locale)
     return render_template("newsletter/check_inbox.html")
 
 
@@ -91,13 +93,12 @@ def check_inbox(locale: str):
 @csrf.exempt  # the signed token in the URL is the secret; posts from other sites are refused by origin
 @limiter.limit("20/minute", methods=["POST"])
 def confirm(locale: str, token: str):
-    site_locale = locale_or_404(locale)
     found = read_confirm_token(token)
     form = ActionForm()
     if found.expired:
         if request.method == "POST":
             mail_ids = service.request_fresh_confirmation(found)
-            answer = redirect(url_for("newsletter.check_inbox", locale=site_locale.code), code=303)
+            answer = redirect(url_for("newsletter.check_inbox"), code=303)
             return deliver_after_response(answer, mail_ids)
         return render_template("newsletter/link_problem.html", problem="expired", form=form), 410
     if not found.valid:
@@ -107,14 +108,13 @@ def confirm(locale: str, token: str):
     outcome, mail_ids = service.confirm(found)
     if outcome is service.ConfirmOutcome.NOT_PENDING:
         return render_template("newsletter/link_problem.html", problem="used"), 409
-    answer = redirect(url_for("newsletter.confirmed", locale=site_locale.code), code=303)
+    answer = redirect(url_for("newsletter.confirmed"), code=303)
     return deliver_after_response(answer, mail_ids)
 
 
 @bp.get("/<locale>/subscribe/confirmed")
 @public_page()
 def confirmed(locale: str):
-    locale_or_404(locale)
     return render_template("newsletter/confirmed.html")
 
 
@@ -122,7 +122,6 @@ def confirmed(locale: str):
 @csrf.exempt  # RFC 8058 one-click POSTs come from mail providers, with no cookie or token
 @limiter.limit("20/minute", methods=["POST"])
 def unsubscribe(locale: str, token: str):
-    site_locale = locale_or_404(locale)
     found = read_unsubscribe_token(token)
     if not found.valid:
         return render_template("newsletter/link_problem.html", problem="invalid"), 400
@@ -133,11 +132,10 @@ def unsubscribe(locale: str, token: str):
         service.unsubscribe(found)
         return render_template("newsletter/unsubscribed.html")
     service.unsubscribe(found)
-    return redirect(url_for("newsletter.unsubscribed", locale=site_locale.code), code=303)
+    return redirect(url_for("newsletter.unsubscribed"), code=303)
 
 
 @bp.get("/<locale>/unsubscribed")
 @public_page()
 def unsubscribed(locale: str):
-    locale_or_404(locale)
     return render_template("newsletter/unsubscribed.html")

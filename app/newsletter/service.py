@@ -1,4 +1,5 @@
-"""Subscribing, confirming and leaving: the rules of DESIGN §6, apart from any request."""
+"""Subscribing, confirming and leaving (double opt-in; the same answer and timing for every
+address; nothing answered before it is stored), apart from any request."""
 
 from __future__ import annotations
 
@@ -15,10 +16,11 @@ from app.content.publication import is_published
 from app.content.rendering import translate_message
 from app.database import commit_or_find, is_unavailable
 from app.extensions import db
-from app.i18n import SOURCE_LOCALE
-from app.newsletter import outbox
-from app.newsletter.mail import external_url, render_mail, subscriber_locale
-from app.newsletter.models import MailStatus, OutboxMail, Subscriber, SubscribeRequest, SubscriberStatus
+from app.i18n.locales import SOURCE_LOCALE
+from app.mail.models import MailStatus, OutboxMail
+from app.mail.rendering import external_url
+from app.newsletter.mails import queue_for_subscriber, render_subscriber_mail, subscriber_locale
+from app.newsletter.models import Subscriber, SubscribeRequest, SubscriberStatus
 from app.newsletter.tokens import TokenResult, confirm_token, unsubscribe_token
 from app.timeutil import utcnow
 
@@ -58,8 +60,8 @@ def queue_confirmation(subscriber: Subscriber, *, now: dt.datetime | None = None
         return None
     locale = subscriber_locale(subscriber)
     confirm_url = external_url("newsletter.confirm", locale=locale.code, token=confirm_token(subscriber))
-    rendered = render_mail("confirm", subscriber, CONFIRM_SUBJECT, confirm_url=confirm_url)
-    mail = outbox.enqueue(f"confirm:{subscriber.id}:{now:%Y-%m-%d}", "confirm", subscriber, rendered)
+    rendered = render_subscriber_mail("confirm", subscriber, CONFIRM_SUBJECT, confirm_url=confirm_url)
+    mail = queue_for_subscriber(f"confirm:{subscriber.id}:{now:%Y-%m-%d}", "confirm", subscriber, rendered)
     if mail is not None:
         subscriber.confirmation_sent_at = now
     return mail
@@ -73,7 +75,7 @@ def _unsubscribe_url(subscriber: Subscriber) -> str:
 def queue_welcome(subscriber: Subscriber) -> OutboxMail | None:
     assert subscriber.confirmed_at is not None
     locale = subscriber_locale(subscriber)
-    rendered = render_mail(
+    rendered = render_subscriber_mail(
         "welcome",
         subscriber,
         WELCOME_SUBJECT,
@@ -81,7 +83,7 @@ def queue_welcome(subscriber: Subscriber) -> OutboxMail | None:
         home_url=external_url("articles.home", locale=locale.code),
     )
     key = f"welcome:{subscriber.id}:{int(subscriber.confirmed_at.timestamp())}"
-    return outbox.enqueue(key, "welcome", subscriber, rendered)
+    return queue_for_subscriber(key, "welcome", subscriber, rendered)
 
 
 def announcement_key(article: Article, subscriber: Subscriber) -> str:
@@ -108,7 +110,7 @@ def queue_announcement(article: Article, subscriber: Subscriber) -> OutboxMail |
         is_source = locale.code == SOURCE_LOCALE.code
         title = translate_message(article.title, source_locale=is_source)
         summary = translate_message(article.summary, source_locale=is_source)
-    rendered = render_mail(
+    rendered = render_subscriber_mail(
         "announcement",
         subscriber,
         ANNOUNCEMENT_SUBJECT,
@@ -117,7 +119,7 @@ def queue_announcement(article: Article, subscriber: Subscriber) -> OutboxMail |
         summary=summary,
         article_url=external_url("articles.article", locale=locale.code, slug=article.slug),
     )
-    return outbox.enqueue(announcement_key(article, subscriber), "announcement", subscriber, rendered)
+    return queue_for_subscriber(announcement_key(article, subscriber), "announcement", subscriber, rendered)
 
 
 # --- what readers do ---------------------------------------------------------------------------
@@ -340,7 +342,7 @@ def requeue_pending_confirmations() -> list[int]:
             # Re-render so the link is fresh: an outage may have outlasted the old one.
             locale = subscriber_locale(subscriber)
             url = external_url("newsletter.confirm", locale=locale.code, token=confirm_token(subscriber))
-            rendered = render_mail("confirm", subscriber, CONFIRM_SUBJECT, confirm_url=url)
+            rendered = render_subscriber_mail("confirm", subscriber, CONFIRM_SUBJECT, confirm_url=url)
             mail.subject, mail.text_body, mail.html_body = rendered.subject, rendered.text, rendered.html
             mail.headers = dict(rendered.headers)
             mail.status = MailStatus.QUEUED

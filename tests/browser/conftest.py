@@ -18,8 +18,9 @@ from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from app.comments.models import CommentStatus
-from app.comments.service import Submission, decide, post_comment
+from app.comments.service import Submission, post_comment
 from app.extensions import db
+from app.moderation.decisions import decide
 from app.moderation.models import Moderator
 from app.newsletter import service
 from app.newsletter.forms import consent_wording

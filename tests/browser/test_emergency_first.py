@@ -87,7 +87,7 @@ def glance_article(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     article = parse_article(GLANCE_ARTICLE)
     real = content.all_articles()
     monkeypatch.setattr(content, "all_articles", lambda: (*real, article))
-    # Untranslated, it is published in English only (DESIGN §9): the layout is under test here,
+    # Untranslated, it is published in English only (docs/architecture.md, "Languages"): the layout is under test here,
     # so every language draws it as if published, its English blocks marked lang="en".
     monkeypatch.setattr("app.articles.routes.is_published", lambda found, site_locale: True)
     yield

@@ -1,4 +1,5 @@
-"""The one mail sender: renders localised mails and hands them to SMTP (or the log, offline)."""
+"""The one mail sender: builds the message of a queued mail and hands it to SMTP (or, without
+MAIL_SERVER, to the log)."""
 
 from __future__ import annotations
 
@@ -7,24 +8,18 @@ import smtplib
 import ssl
 import sys
 import time
-from dataclasses import dataclass, field
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
-from urllib.parse import urlsplit
 
-from email_validator import EmailNotValidError
-from flask import Flask, current_app, render_template
-from flask_babel import force_locale
+from flask import Flask, current_app
 
-from app.i18n import SOURCE_LOCALE, SiteLocale, find_locale
-from app.newsletter.forms import normalise_email
-from app.newsletter.models import OutboxMail, Subscriber
+from app.mail.addresses import mask_address, safe_recipient
+from app.mail.models import OutboxMail
 from app.timeutil import utcnow
 
 logger = logging.getLogger(__name__)
 
-ONE_CLICK = "List-Unsubscribe=One-Click"
 SMTP_TIMEOUT = 20  # seconds
 IDLE_CHECK_AFTER = 15  # seconds a connection may idle before it is checked with NOOP
 
@@ -58,96 +53,6 @@ def init_app(app: Flask) -> None:
         logger.setLevel(logging.INFO)
     if not logging.getLogger().handlers and _offline_handler not in logger.handlers:
         logger.addHandler(_offline_handler)
-
-
-class UnsafeAddress(ValueError):
-    """An address that must never reach SMTP (fails validation, or carries CR/LF)."""
-
-
-def mask_address(address: str) -> str:
-    """`jane.doe@example.org` -> `j***@e***.org`: enough to tell mails apart in a log, no more."""
-    local, _, domain = address.rpartition("@")
-    if not local:
-        return "***"
-    host, dot, tld = domain.rpartition(".")
-    masked_domain = f"{host[:1]}***{dot}{tld}" if host else f"{domain[:1]}***"
-    return f"{local[:1]}***@{masked_domain}"
-
-
-def subscriber_locale(subscriber: Subscriber) -> SiteLocale:
-    return find_locale(subscriber.locale) or SOURCE_LOCALE
-
-
-def external_url(endpoint: str, **values: object) -> str:
-    """An absolute link for a mail, from SITE_URL (mails are built outside any request)."""
-    adapter = current_app.url_map.bind(urlsplit(current_app.config["SITE_URL"]).netloc or "localhost")
-    return current_app.config["SITE_URL"] + adapter.build(endpoint, values)
-
-
-@dataclass(frozen=True)
-class RenderedMail:
-    subject: str
-    text: str
-    html: str
-    headers: dict[str, str] = field(default_factory=dict)
-
-
-def render_mail(
-    kind: str,
-    subscriber: Subscriber,
-    subject: object,
-    *,
-    unsubscribe_url: str | None = None,
-    **context: object,
-) -> RenderedMail:
-    """Render templates/newsletter/mail/<kind>.txt and .html in the subscriber's language.
-
-    `subject` is a lazy catalogue message, translated here under the subscriber's locale.
-    Mails hold only catalogue text, article text from the catalogues, and links.
-    """
-    return render_localised_mail(
-        f"newsletter/mail/{kind}", subscriber_locale(subscriber), subject, unsubscribe_url=unsubscribe_url, **context
-    )
-
-
-def render_localised_mail(
-    template: str,
-    site_locale: SiteLocale,
-    subject: object,
-    *,
-    unsubscribe_url: str | None = None,
-    **context: object,
-) -> RenderedMail:
-    """Render `<template>.txt` and `<template>.html` in `site_locale`, with its `lang`/`dir`
-    (the HTML part extends newsletter/mail/_layout.html) and a Content-Language header."""
-    with force_locale(site_locale.babel):
-        translated_subject = str(subject)
-        values = {
-            "mail_locale": site_locale,
-            "subject": translated_subject,
-            "unsubscribe_url": unsubscribe_url,
-            **context,
-        }
-        text = render_template(f"{template}.txt", **values)
-        html = render_template(f"{template}.html", **values)
-    headers = {"Content-Language": site_locale.lang}
-    if unsubscribe_url:
-        headers["List-Unsubscribe"] = f"<{unsubscribe_url}>"
-        headers["List-Unsubscribe-Post"] = ONE_CLICK
-    return RenderedMail(translated_subject, text, html, headers)
-
-
-def safe_recipient(address: str) -> str:
-    """Re-check an address right before it is used as a recipient."""
-    if any(char in address for char in "\r\n\0"):
-        raise UnsafeAddress("control characters in address")
-    try:
-        normalised = normalise_email(address)
-    except EmailNotValidError as error:
-        raise UnsafeAddress(str(error)) from error
-    if normalised != address:
-        raise UnsafeAddress("address is not in normalised form")
-    return address
 
 
 def build_message(mail: OutboxMail) -> EmailMessage:

@@ -18,7 +18,7 @@ from pathlib import Path
 from babel.messages.catalog import Catalog, Message
 
 from app.content import Article, Library, articles_dir, load_library
-from app.i18n_tools import pofile
+from app.i18n import pofile
 
 
 class State(enum.Enum):

@@ -1,10 +1,10 @@
-"""The locale registry (DESIGN §2) and how a request's locale is chosen."""
+"""The locale registry (docs/architecture.md, "Languages") and how a request's locale is chosen."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Request, abort, g, request
+from flask import Request, abort, current_app, g, request
 
 
 @dataclass(frozen=True)
@@ -38,8 +38,6 @@ LOCALES: tuple[SiteLocale, ...] = (
 
 
 def registered_locales() -> tuple[SiteLocale, ...]:
-    from flask import current_app
-
     return current_app.config.get("LOCALES", LOCALES)
 
 

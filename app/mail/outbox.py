@@ -1,4 +1,7 @@
-"""The mail outbox: every mail is queued under a unique key, claimed, sent once, retried with back-off."""
+"""The mail outbox: every mail is queued under a unique key, claimed, sent once, retried with back-off.
+
+Any feature queues mail here; what differs between kinds of mail (whether one should still go,
+whether one may go twice) is asked of the kind its feature registered (app/mail/kinds.py)."""
 
 from __future__ import annotations
 
@@ -13,9 +16,11 @@ from flask import Flask, Response, current_app
 from sqlalchemy import select, update
 
 from app.extensions import db
-from app.moderation.notifications import DIGEST_MAIL_KIND, still_wants_digests
-from app.newsletter.mail import RenderedMail, Transport, UnsafeAddress, build_message, mask_address
-from app.newsletter.models import MailStatus, OutboxMail, Subscriber, SubscriberStatus
+from app.mail.addresses import UnsafeAddress, mask_address
+from app.mail.kinds import kind_named
+from app.mail.models import MailStatus, OutboxMail
+from app.mail.rendering import RenderedMail
+from app.mail.transport import Transport, build_message
 from app.timeutil import utcnow
 
 logger = logging.getLogger(__name__)
@@ -24,13 +29,6 @@ MAX_ATTEMPTS = 10  # with the back-off below: about a day and a half of retrying
 FIRST_RETRY = 60  # seconds; doubles with each attempt
 LONGEST_WAIT = 6 * 3600  # seconds
 CLAIM_LEASE = dt.timedelta(minutes=15)  # a row still "sending" after this was interrupted mid-send
-
-# Which subscriber state each kind of mail still makes sense for when it is about to go out.
-WANTED_STATUS = {
-    "confirm": SubscriberStatus.PENDING,
-    "welcome": SubscriberStatus.ACTIVE,
-    "announcement": SubscriberStatus.ACTIVE,
-}
 
 
 def retry_delay(attempts: int) -> dt.timedelta:
@@ -41,16 +39,11 @@ def find_mail(dedupe_key: str) -> OutboxMail | None:
     return db.session.execute(select(OutboxMail).where(OutboxMail.dedupe_key == dedupe_key)).scalar_one_or_none()
 
 
-def enqueue(dedupe_key: str, kind: str, subscriber: Subscriber, mail: RenderedMail) -> OutboxMail | None:
-    """Queue a mail to a subscriber unless one with this key exists (then None). The caller
-    commits; a concurrent duplicate fails the commit on the unique key, and the caller rolls back."""
-    return enqueue_to(dedupe_key, kind, subscriber.email, mail, subscriber_id=subscriber.id)
-
-
-def enqueue_to(
+def enqueue(
     dedupe_key: str, kind: str, to_address: str, mail: RenderedMail, *, subscriber_id: int | None = None
 ) -> OutboxMail | None:
-    """Queue a mail to any address (a moderator's digest, say) on the same terms as `enqueue`."""
+    """Queue a mail unless one with this key exists (then None). The caller commits; a concurrent
+    duplicate fails the commit on the unique key, and the caller rolls back."""
     if find_mail(dedupe_key) is not None:
         return None
     row = OutboxMail(
@@ -132,15 +125,10 @@ def requeue_interrupted(mail_ids: Iterable[int]) -> int:
     return requeued
 
 
-# Mails that may safely go twice: a second confirmation or welcome mail is harmless (the link
-# in it does what the first one's does), a lost one blocks a person's subscription.
-RESENT_WHEN_INTERRUPTED = ("confirm", "welcome")
-
-
 def requeue_interrupted_resendable() -> list[OutboxMail]:
-    """Queue again the interrupted mails of the kinds above (for `newsletter drain`); the others
-    (announcements, digests) wait for an operator. Returns the mails requeued."""
-    mails = [mail for mail in interrupted_mails() if mail.kind in RESENT_WHEN_INTERRUPTED]
+    """Queue again the interrupted mails whose kind may go twice (for `newsletter drain`); the
+    others (announcements, digests) wait for an operator. Returns the mails requeued."""
+    mails = [mail for mail in interrupted_mails() if kind_named(mail.kind).resent_when_interrupted]
     if mails:
         requeue_interrupted(mail.id for mail in mails)
     return mails
@@ -159,16 +147,6 @@ def _claim(mail_id: int) -> OutboxMail | None:
     if claimed != 1:
         return None
     return db.session.get(OutboxMail, mail_id, populate_existing=True)
-
-
-def _still_wanted(mail: OutboxMail) -> bool:
-    if mail.kind == DIGEST_MAIL_KIND:  # a moderator may turn digests off while one waits
-        return still_wants_digests(mail.to_address)
-    wanted = WANTED_STATUS.get(mail.kind)
-    if wanted is None or mail.subscriber_id is None:
-        return True
-    subscriber = db.session.get(Subscriber, mail.subscriber_id)
-    return subscriber is not None and subscriber.status == wanted and subscriber.email == mail.to_address
 
 
 def _finish(mail: OutboxMail, status: MailStatus, error: str = "") -> None:
@@ -228,7 +206,7 @@ def deliver(
             mail = _claim(mail_id)
             if mail is None:
                 continue  # another worker has it, or it is no longer queued
-            if not _still_wanted(mail):
+            if not kind_named(mail.kind).still_wanted(mail):
                 _finish(mail, MailStatus.CANCELLED, "recipient no longer wants it (status or settings changed)")
                 report.cancelled += 1
                 continue

@@ -9,29 +9,30 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 
 from babel.messages.catalog import Catalog, Message
 
 from app.i18n_tools.catalogues import describe, source_texts, translated_texts
 from app.i18n_tools.glossary import Glossary
 from app.i18n_tools.patterns import BRACES, PRINTF, TAG
+from app.numerals import digits_to_latin, number_separators
 
 IGNORE = re.compile(r"^check-ignore:\s*(?P<rules>[\w\s,-]+?)\s*(?:--\s*(?P<reason>.*\S))?\s*$")
 RULES = ("numbers", "urls", "glossary")
 
 URL = re.compile(r"https?://[^\s<>\"'()]+[^\s<>\"'().,;:!?]")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-# Digits, decimal separators and thousands groups as any language writes them (a space groups
-# only a run of exactly three digits, so "5 6" in a list stays two numbers).
-NUMBER = re.compile(r"\d+(?:(?:[.,\u066b\u066c]|[ \u00a0\u202f](?=\d{3}(?!\d)))\d+)*")
+# Digits, decimal separators and thousands groups (a space groups only a run of exactly three
+# digits, so "5 6" in a list stays two numbers); a language adds its own symbols (CLDR, numerals.py).
+SEPARATORS = frozenset(".,")
+NUMBER = r"\d+(?:(?:[{separators}]|[ \u00a0\u202f](?=\d{{3}}(?!\d)))\d+)*"
 # Reserved for examples (RFC 2606): an address there reaches nobody, in any language.
 EXAMPLE_DOMAINS = {"example.com", "example.org", "example.net"}
 DIGIT_RUNS = re.compile(r"\d+")
-# The digit systems a language may use besides 0–9, by language code.
-DIGITS = {
-    "ar": "٠١٢٣٤٥٦٧٨٩",
-    "zh": "０１２３４５６７８９",
-}
+# Chinese text writes digits full width (８, a width variant of 8, not a numbering system of its
+# own); the digits of every numbering system a language uses come from CLDR (numerals.py).
+FULL_WIDTH = {"zh": "０１２３４５６７８９"}
 # A plural message's forms may write these as words ("one comment", "تعليقان").
 SPELLABLE = {"1", "2"}
 
@@ -82,13 +83,21 @@ def readings(written: str) -> frozenset[str]:
     return frozenset(found)
 
 
+@cache
+def _number_pattern(language: str | None) -> re.Pattern[str]:
+    separators = "".join(sorted(SEPARATORS | number_separators(language)))
+    return re.compile(NUMBER.format(separators=re.escape(separators)))
+
+
 def numbers(text: str, language: str | None = None) -> dict[str, frozenset[str]]:
     """Every number in running text (links, markup and placeholders aside): as written, with
-    what it can mean. Digits of the language's other systems ("١٢", "１２") count as 0–9."""
-    digits = DIGITS.get(language)
-    if digits:
-        text = text.translate(str.maketrans(digits, "0123456789"))
-    return {match: readings(match) for match in NUMBER.findall(_without_code(text))}
+    what it can mean. Digits of every numbering system the language uses (CLDR: Persian ۵,
+    Arabic ٥) and Chinese full-width digits (５) count as 0–9; other digits do not."""
+    text = text.translate(digits_to_latin(language))
+    wide = FULL_WIDTH.get((language or "").replace("-", "_").split("_")[0])
+    if wide:
+        text = text.translate(str.maketrans(wide, "0123456789"))
+    return {match: readings(match) for match in _number_pattern(language).findall(_without_code(text))}
 
 
 def _missing_numbers(english: dict[str, frozenset[str]], translation: dict[str, frozenset[str]]) -> list[str]:
@@ -115,7 +124,7 @@ def _translated(catalog: Catalog) -> Iterator[Message]:
 
 def meaning_findings(catalog: Catalog, glossary: Glossary | None = None) -> list[Finding]:
     """Numbers, URLs and email addresses kept; glossary terms translated as approved."""
-    language = catalog.locale.language if catalog.locale else None
+    language = str(catalog.locale) if catalog.locale else None
     findings = []
     for message in _translated(catalog):
         skip, errors = ignored_rules(message)

@@ -326,10 +326,10 @@ def test_a_switch_without_a_reason_or_with_an_unknown_rule_is_reported():
         ("numbers", '2 of the English missing in "Give 2 doses."'),
     ]
     assert found("es", english, translation, ["check-ignore: numbers, dose -- words read better"]) == [
-        ("check-ignore", "check-ignore names unknown rule(s) dose; known: numbers, urls, glossary"),
+        ("check-ignore", "check-ignore names unknown rule(s) dose; known: numbers, urls, glossary, urgency"),
     ]
     assert found("es", english, translation, ["check-ignore: urls, spelling, dose -- why"]) == [
-        ("check-ignore", "check-ignore names unknown rule(s) dose, spelling; known: numbers, urls, glossary"),
+        ("check-ignore", "check-ignore names unknown rule(s) dose, spelling; known: numbers, urls, glossary, urgency"),
         ("numbers", '2 of the English missing in "Give 2 doses."'),
     ]
 

@@ -371,13 +371,16 @@ def check_reviews(translations: Path, catalogue: str) -> list[Problem]:
 
 
 def check_meaning(catalog: Catalog, path: Path, glossary: Glossary | None = None) -> list[Problem]:
-    """Numbers, links and glossary terms of the English survive translation (see meaning.py)."""
+    """Numbers, links, glossary terms and (in required blocks) urgency words of the English survive
+    translation (see meaning.py)."""
+    required = frozenset().union(*(article.required_contexts() for article in all_articles()))
     problems = [
         Problem(str(path), finding.line, f"{finding.rule}: {finding.text}")
-        for finding in meaning_findings(catalog, glossary)
+        for finding in meaning_findings(catalog, glossary, required)
     ]
-    if glossary is not None and glossary.path is not None:
-        problems += [Problem(str(glossary.path), line, text) for line, text in glossary.errors]
+    for terms in (glossary, glossary.urgency if glossary else None):
+        if terms is not None and terms.path is not None:
+            problems += [Problem(str(terms.path), line, text) for line, text in terms.errors]
     return problems
 
 

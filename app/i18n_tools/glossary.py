@@ -1,4 +1,5 @@
-"""The approved translation of each medical term, per language, read from translations/glossary/."""
+"""The approved translation of each medical term, per language, read from translations/glossary/,
+and the words that carry the urgency and time limits of a warning, from translations/urgency/."""
 
 from __future__ import annotations
 
@@ -41,14 +42,29 @@ class Glossary:
     path: Path | None
     terms: tuple[Term, ...]
     errors: tuple[tuple[int, str], ...] = ()
+    # The language's urgency and time words (the same CSV format), which required blocks keep.
+    urgency: Glossary | None = None
 
 
 def glossary_path(translations: Path, catalogue: str) -> Path:
     return translations / "glossary" / f"{catalogue}.csv"
 
 
+def urgency_path(glossary: Path) -> Path:
+    """translations/urgency/<catalogue>.csv beside translations/glossary/<catalogue>.csv."""
+    return glossary.parent.parent / "urgency" / glossary.name
+
+
 def read_glossary(path: Path) -> Glossary:
-    """The glossary in a CSV file with the header source,target,description (none: empty)."""
+    """The glossary in a CSV file with the header source,target,description (none: empty), with
+    the language's urgency words from its companion file."""
+    terms = read_terms(path)
+    urgency = read_terms(urgency_path(path))
+    return Glossary(terms.path, terms.terms, terms.errors, urgency if urgency.path else None)
+
+
+def read_terms(path: Path) -> Glossary:
+    """Terms from one CSV file with the header source,target,description (none: empty)."""
     if not path.exists():
         return Glossary(None, ())
     targets: dict[str, list[str]] = defaultdict(list)

@@ -1,4 +1,5 @@
-"""Checks that a translation keeps the medical meaning: numbers, links, glossary terms, notes.
+"""Checks that a translation keeps the medical meaning: numbers, links, glossary terms, the
+urgency and time words of required blocks (warnings), notes.
 
 A reviewer who decides that a message is right as it is silences one rule for it with a
 translator comment that gives the reason, e.g. `# check-ignore: numbers -- "twice" is clearer`.
@@ -19,7 +20,7 @@ from app.i18n_tools.patterns import BRACES, PRINTF, TAG
 from app.numerals import digits_to_latin, number_separators
 
 IGNORE = re.compile(r"^check-ignore:\s*(?P<rules>[\w\s,-]+?)\s*(?:--\s*(?P<reason>.*\S))?\s*$")
-RULES = ("numbers", "urls", "glossary")
+RULES = ("numbers", "urls", "glossary", "urgency")
 
 URL = re.compile(r"https?://[^\s<>\"'()]+[^\s<>\"'().,;:!?]")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -122,8 +123,11 @@ def _translated(catalog: Catalog) -> Iterator[Message]:
             yield message
 
 
-def meaning_findings(catalog: Catalog, glossary: Glossary | None = None) -> list[Finding]:
-    """Numbers, URLs and email addresses kept; glossary terms translated as approved."""
+def meaning_findings(
+    catalog: Catalog, glossary: Glossary | None = None, required: frozenset[str] = frozenset()
+) -> list[Finding]:
+    """Numbers, URLs and email addresses kept; glossary terms translated as approved; in the
+    required blocks (contexts), the urgency and time words translated as approved."""
     language = str(catalog.locale) if catalog.locale else None
     findings = []
     for message in _translated(catalog):
@@ -173,6 +177,29 @@ def meaning_findings(catalog: Catalog, glossary: Glossary | None = None) -> list
                             f'"{term.source}" should be translated {approved} in {describe(message)}',
                         )
                     )
+        urgency = glossary.urgency if glossary is not None else None
+        if urgency is not None and message.context in required and "urgency" not in skip:
+            findings += _urgency_findings(message, glossary.urgency, sources, strings)
+    return findings
+
+
+def _urgency_findings(message: Message, urgency: Glossary, sources: list[str], strings: list[str]) -> list[Finding]:
+    """A warning keeps what makes it urgent: "now" stays "ahora", never "pronto"; "an hour" stays
+    "una hora", never "dos horas"."""
+    findings = []
+    for term in urgency.terms:
+        if not any(term.used_in(_without_code(text)) for text in sources):
+            continue
+        if not all(term.kept_in(text) for text in strings if text):
+            approved = " or ".join(f'"{target}"' for target in term.targets)
+            findings.append(
+                Finding(
+                    message.lineno,
+                    "urgency",
+                    f'this warning says "{term.source}": write {approved}, so that the advice stays as urgent '
+                    f"and its time limit unchanged, in {describe(message)}",
+                )
+            )
     return findings
 
 

@@ -15,7 +15,7 @@ from functools import cache
 from babel.messages.catalog import Catalog, Message
 
 from app.i18n_tools.catalogues import describe, source_texts, translated_texts
-from app.i18n_tools.glossary import Glossary
+from app.i18n_tools.glossary import Glossary, Term
 from app.i18n_tools.patterns import BRACES, PRINTF, TAG
 from app.numerals import digits_to_latin, number_separators
 
@@ -165,42 +165,36 @@ def meaning_findings(
                     )
                     break
         if glossary is not None and "glossary" not in skip:
-            for term in glossary.terms:
-                if not any(term.used_in(_without_code(text)) for text in sources):
-                    continue
-                if not all(term.kept_in(text) for text in strings if text):
-                    approved = " or ".join(f'"{target}"' for target in term.targets)
-                    findings.append(
-                        Finding(
-                            message.lineno,
-                            "glossary",
-                            f'"{term.source}" should be translated {approved} in {describe(message)}',
-                        )
-                    )
+            findings += [
+                Finding(
+                    message.lineno,
+                    "glossary",
+                    f'"{term.source}" should be translated {approved} in {describe(message)}',
+                )
+                for term, approved in _terms_not_kept(glossary, sources, strings)
+            ]
         urgency = glossary.urgency if glossary is not None else None
         if urgency is not None and message.context in required and "urgency" not in skip:
-            findings += _urgency_findings(message, glossary.urgency, sources, strings)
-    return findings
-
-
-def _urgency_findings(message: Message, urgency: Glossary, sources: list[str], strings: list[str]) -> list[Finding]:
-    """A warning keeps what makes it urgent: "now" stays "ahora", never "pronto"; "an hour" stays
-    "una hora", never "dos horas"."""
-    findings = []
-    for term in urgency.terms:
-        if not any(term.used_in(_without_code(text)) for text in sources):
-            continue
-        if not all(term.kept_in(text) for text in strings if text):
-            approved = " or ".join(f'"{target}"' for target in term.targets)
-            findings.append(
+            # A warning keeps what makes it urgent: "now" stays "ahora", never "pronto".
+            findings += [
                 Finding(
                     message.lineno,
                     "urgency",
                     f'this warning says "{term.source}": write {approved}, so that the advice stays as urgent '
                     f"and its time limit unchanged, in {describe(message)}",
                 )
-            )
+                for term, approved in _terms_not_kept(urgency, sources, strings)
+            ]
     return findings
+
+
+def _terms_not_kept(terms: Glossary, sources: list[str], strings: list[str]) -> Iterator[tuple[Term, str]]:
+    """Each term the English uses that a translated form leaves out, with its approved translations."""
+    for term in terms.terms:
+        if not any(term.used_in(_without_code(text)) for text in sources):
+            continue
+        if not all(term.kept_in(text) for text in strings if text):
+            yield term, " or ".join(f'"{target}"' for target in term.targets)
 
 
 def placeholder_names(text: str) -> list[str]:

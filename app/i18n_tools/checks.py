@@ -43,6 +43,15 @@ class Problem:
         return f"{shown}:{self.line}: {'note: ' if self.note else ''}{self.text}"
 
 
+def _problem(path: Path, message: Message, text: str) -> Problem:
+    """A problem in one message. In an outdated (fuzzy) message it is a note, whatever the rule:
+    the site shows that message in English and compile leaves it out, so it must never block
+    the English fix that made it outdated."""
+    if message.fuzzy:
+        return Problem(str(path), message.lineno, f"outdated, shown in English until translated again: {text}", True)
+    return Problem(str(path), message.lineno, text)
+
+
 def _translated(catalog: Catalog) -> Iterator[Message]:
     """Messages that carry a translation (fuzzy ones included: they may ship once confirmed)."""
     for message in catalog:
@@ -129,9 +138,9 @@ def check_newlines(catalog: Catalog, path: Path) -> list[Problem]:
             for where, test in (("begin", str.startswith), ("end", str.endswith)):
                 if test(text, "\n") != test(english[0], "\n"):
                     problems.append(
-                        Problem(
-                            str(path),
-                            message.lineno,
+                        _problem(
+                            path,
+                            message,
                             f"compile error: the English and the translation do not both {where} with a "
                             f"newline in {describe(message)}",
                         )
@@ -162,7 +171,7 @@ def check_compiles(path: Path) -> tuple[Catalog | None, list[Problem]]:
         problems.append(Problem(str(path), 1, "the header is marked fuzzy, so compile skips this catalogue"))
     for message, errors in catalog.check():
         for error in errors:
-            problems.append(Problem(str(path), message.lineno or 1, f"compile error: {error}"))
+            problems.append(_problem(path, message, f"compile error: {error}"))
     problems += check_newlines(catalog, path) + check_readers_agree(catalog, path)
     mo = io.BytesIO()
     try:
@@ -268,9 +277,7 @@ def check_placeholders(catalog: Catalog, path: Path) -> list[Problem]:
                     )
                     if part
                 )
-                problems.append(
-                    Problem(str(path), message.lineno, f"placeholders differ{form}: {detail} in {describe(message)}")
-                )
+                problems.append(_problem(path, message, f"placeholders differ{form}: {detail} in {describe(message)}"))
     return problems
 
 
@@ -287,10 +294,8 @@ def check_markup(catalog: Catalog, path: Path) -> list[Problem]:
             if text and tags(text) != source:
                 expected = " ".join(sorted(source.elements())) or "no tags"
                 problems.append(
-                    Problem(
-                        str(path),
-                        message.lineno,
-                        f"markup differs from the English (expected {expected}): {describe(message)}",
+                    _problem(
+                        path, message, f"markup differs from the English (expected {expected}): {describe(message)}"
                     )
                 )
                 break
@@ -319,9 +324,9 @@ def check_plural_messages(catalog: Catalog, path: Path) -> list[Problem]:
             empty = [str(index) for index, text in enumerate(padded) if not text]
             if empty:
                 problems.append(
-                    Problem(
-                        str(path),
-                        message.lineno,
+                    _problem(
+                        path,
+                        message,
                         f"plural forms missing: form {', '.join(empty)} of {expected} is empty in " + describe(message),
                     )
                 )
@@ -375,7 +380,14 @@ def check_meaning(catalog: Catalog, path: Path, glossary: Glossary | None = None
     translation (see meaning.py)."""
     required = frozenset().union(*(article.required_contexts() for article in all_articles()))
     problems = [
-        Problem(str(path), finding.line, f"{finding.rule}: {finding.text}")
+        Problem(
+            str(path),
+            finding.line,
+            f"outdated, shown in English until translated again: {finding.rule}: {finding.text}",
+            True,
+        )
+        if finding.outdated
+        else Problem(str(path), finding.line, f"{finding.rule}: {finding.text}")
         for finding in meaning_findings(catalog, glossary, required)
     ]
     for terms in (glossary, glossary.urgency if glossary else None):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from babel.messages.catalog import Catalog, Message
@@ -43,6 +43,8 @@ class Finding:
     line: int
     rule: str
     text: str
+    # In an outdated (fuzzy) message, which the site shows in English: reported, never failed.
+    outdated: bool = False
 
 
 def ignored_rules(message: Message) -> tuple[set[str], list[str]]:
@@ -131,6 +133,7 @@ def meaning_findings(
     language = str(catalog.locale) if catalog.locale else None
     findings = []
     for message in _translated(catalog):
+        first = len(findings)
         skip, errors = ignored_rules(message)
         findings += [Finding(message.lineno, "check-ignore", error) for error in errors]
         sources = source_texts(message)
@@ -185,6 +188,8 @@ def meaning_findings(
                 )
                 for term, approved in _terms_not_kept(urgency, sources, strings)
             ]
+        if message.fuzzy:
+            findings[first:] = [replace(finding, outdated=True) for finding in findings[first:]]
     return findings
 
 

@@ -62,7 +62,7 @@ def _wrap_wsgi(app: Flask) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
-    from app import assets, caching, cross_origin, database, errors, models, security, templating  # noqa: F401 (models: schema)
+    from app import assets, caching, cross_origin, database, errors, i18n, models, security, templating  # noqa: F401 (models: schema)
     from app.extensions import babel, csrf, db, limiter, login_manager, migrate
     from app.i18n import babel_locale_selector
     from app.moderation import auth
@@ -72,6 +72,7 @@ def _init_extensions(app: Flask) -> None:
     # First of the response hooks, so it runs last: it stores each public page with every header.
     caching.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    i18n.init_app(app)
     babel.init_app(app, locale_selector=babel_locale_selector)
     cross_origin.init_app(app)
     csrf.init_app(app)

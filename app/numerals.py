@@ -13,6 +13,7 @@ import unicodedata
 from functools import cache
 
 from babel import Locale, UnknownLocaleError
+from babel.numbers import format_decimal
 
 LATIN = "0123456789"
 # CLDR numbering systems whose Unicode digit names differ from the script's English name in CLDR.
@@ -94,3 +95,9 @@ def in_locale_digits(text: str, language: str) -> str:
     if not digits or digits == LATIN:
         return text
     return text.translate(str.maketrans(LATIN, digits))
+
+
+def format_number(number: float, language: str) -> str:
+    """A number as the language writes it: its default numbering system's separators and digits
+    (Persian "۵٬۰۰۰", French "5 000")."""
+    return in_locale_digits(format_decimal(number, locale=language, numbering_system="default"), language)

@@ -16,7 +16,7 @@ from app.content import all_articles, article_by_slug
 from app.content.publication import is_published, published_articles, published_locales
 from app.content.rendering import render_article
 from app.extensions import db
-from app.i18n import SOURCE_LOCALE, locale_or_404, negotiate_locale, registered_locales
+from app.i18n import SOURCE_LOCALE, listed_locales, locale_or_404, negotiate_locale, registered_locales
 from app.pages import article_page_context
 
 
@@ -60,7 +60,7 @@ def article(locale: str, slug: str):
 @public_page()
 def sitemap():
     site = current_app.config["SITE_URL"]
-    locales = registered_locales()
+    locales = listed_locales()  # a language not yet listed is not offered to search engines
     pages = [
         ("articles.home", {}, locales),
         ("articles.about", {}, locales),

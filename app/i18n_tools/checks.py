@@ -18,8 +18,9 @@ from app.content import all_articles
 from app.content.freshness import State, message_states
 from app.content.publication import publication_contexts
 from app.content.review import read_reviews, reviews_path, wrong_language_methods
+from app.i18n import SiteLocale
 from app.i18n_tools.catalogues import PROJECT_ROOT, describe, load, message_key, source_texts, translated_texts
-from app.i18n_tools.glossary import Glossary
+from app.i18n_tools.glossary import COLUMNS, Glossary, glossary_path, read_terms, urgency_path
 from app.i18n_tools.meaning import meaning_findings, notes_findings
 from app.i18n_tools.patterns import BRACES, PRINTF, TAG
 from app.i18n_tools.plurals import check_formula
@@ -245,6 +246,48 @@ def check_blocks(catalog: Catalog, path: Path, template: Catalog) -> list[Proble
         detail = f'{kind} {state.value}, shown in English: "{short}" [{context}]: {what}'
         problems.append(Problem(str(path), lines.get(context, 1), detail, note=True))
     return problems
+
+
+def check_language_files(translations: Path, site_locale: SiteLocale) -> list[Problem]:
+    """A registered language has its glossary and urgency list (`flask translate init` starts
+    both), and they approve a translation for every term the other languages' lists have:
+    otherwise the glossary and urgency rules would pass it silently. For a language not yet
+    listed, the terms still to approve are a note."""
+    glossary = glossary_path(translations, site_locale.catalogue)
+    problems = []
+    for path in (glossary, urgency_path(glossary)):
+        if not path.exists():
+            text = f"missing: a registered language needs this file, with the header {','.join(COLUMNS)}"
+            problems.append(Problem(str(path), 0, text))
+            continue
+        own = {term.source.casefold() for term in read_terms(path).terms}
+        others = {
+            term.source.casefold(): term.source
+            for other in sorted(path.parent.glob("*.csv"))
+            if other != path
+            for term in read_terms(other).terms
+        }
+        wanted = sorted(spelled for key, spelled in others.items() if key not in own)
+        if wanted:
+            text = f"no approved translation yet for {', '.join(wanted)} (the other languages' lists have them)"
+            problems.append(Problem(str(path), 1, text, note=not site_locale.listed))
+    return problems
+
+
+def check_listing(path: Path, site_locale: SiteLocale) -> list[Problem]:
+    """A language not yet listed: how much of its interface waits, as a note (never a failure)."""
+    if site_locale.listed:
+        return []
+    catalog = load(path)
+    waiting = len(check_complete(catalog, path))
+    if waiting:
+        detail = (
+            f"{site_locale.code} is not listed yet (translations/locales.toml): {waiting} interface message(s) "
+            "to translate; its pages show them in English"
+        )
+    else:
+        detail = f"{site_locale.code}: the interface is translated: set listed = true in translations/locales.toml"
+    return [Problem(str(path), 1, detail, note=True)]
 
 
 def check_placeholders(catalog: Catalog, path: Path) -> list[Problem]:

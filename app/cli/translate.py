@@ -26,6 +26,7 @@ from app.i18n_tools.checks import (
 )
 from app.i18n_tools.glossary import COLUMNS, glossary_path, read_glossary, urgency_path
 from app.i18n_tools.stats import UI, catalogue_counts
+from app.i18n_tools.tbx import glossary_tbx
 
 translate = AppGroup("translate", help="Translation and localisation commands.")
 
@@ -111,6 +112,26 @@ def init(code: str) -> None:
             click.echo(f"started {terms}: fill it with the medical reviewer (see TRANSLATING.md)")
     if new.site_locale.direction == "rtl":
         click.echo('This language is written right to left: pages get dir="rtl"; see TRANSLATING.md.')
+
+
+@translate.command()
+@click.option(
+    "--tbx",
+    "tbx_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Write <language>.tbx here for every registered language.",
+)
+def glossary(tbx_dir: Path) -> None:
+    """Export each language's glossary and urgency list as TBX, for Weblate's glossary."""
+    directory = files.translations_dir()
+    tbx_dir.mkdir(parents=True, exist_ok=True)
+    for site_locale in registered_locales():
+        if site_locale.code == SOURCE_LOCALE.code:
+            continue
+        target = tbx_dir / f"{site_locale.lang}.tbx"
+        target.write_bytes(glossary_tbx(glossary_path(directory, site_locale.catalogue), site_locale.lang))
+        click.echo(f"wrote {target}")
 
 
 def source_template_skipping_broken():

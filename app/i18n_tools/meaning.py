@@ -21,6 +21,7 @@ from app.numerals import digits_to_latin, number_separators
 
 IGNORE = re.compile(r"^check-ignore:\s*(?P<rules>[\w\s,-]+?)\s*(?:--\s*(?P<reason>.*\S))?\s*$")
 RULES = ("numbers", "urls", "glossary", "urgency")
+FLAG_PREFIX = "ignore-"
 
 URL = re.compile(r"https?://[^\s<>\"'()]+[^\s<>\"'().,;:!?]")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -48,8 +49,10 @@ class Finding:
 
 
 def ignored_rules(message: Message) -> tuple[set[str], list[str]]:
-    """The rules a reviewer switched off for this message, and what is wrong with the switches."""
-    rules: set[str] = set()
+    """The rules a reviewer switched off for this message, and what is wrong with the switches:
+    a translator comment `check-ignore: RULE -- reason`, or a gettext flag `ignore-RULE`, the
+    form Weblate uses for its own checks (other `ignore-` flags are Weblate's, not ours)."""
+    rules = {flag.removeprefix(FLAG_PREFIX) for flag in message.flags if flag.startswith(FLAG_PREFIX)} & set(RULES)
     errors = []
     for comment in message.user_comments:
         match = IGNORE.match(comment.strip())

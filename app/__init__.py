@@ -62,7 +62,18 @@ def _wrap_wsgi(app: Flask) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
-    from app import assets, caching, cross_origin, database, errors, i18n, models, security, templating  # noqa: F401 (models: schema)
+    from app import (  # noqa: F401 (models: schema)
+        assets,
+        caching,
+        catalogue_reload,
+        cross_origin,
+        database,
+        errors,
+        i18n,
+        models,
+        security,
+        templating,
+    )
     from app.extensions import babel, csrf, db, limiter, login_manager, migrate
     from app.i18n import babel_locale_selector
     from app.moderation import auth
@@ -83,6 +94,7 @@ def _init_extensions(app: Flask) -> None:
     security.init_app(app)
     assets.init_app(app)
     templating.init_app(app)
+    catalogue_reload.init_app(app)  # after caching: in front of the stored-page layer
     errors.init_app(app)
     mail.init_app(app)
 

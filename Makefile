@@ -1,5 +1,6 @@
 # Quick start: `make run` serves the site on http://127.0.0.1:5000 (`make run PORT=5001` for another
-# port, e.g. a second copy or when 5000 is taken); `make test` runs every test.
+# port, e.g. a second copy or when 5000 is taken; a catalogue compiled with `flask translate compile`
+# shows on the next page load); `make test` runs every test.
 # Installs come from requirements.lock (exact, hash-checked versions); `make lock` regenerates it
 # from the ranges in pyproject.toml, `make test-latest` tries the newest releases those ranges allow.
 PYTHON ?= python3
@@ -36,7 +37,7 @@ migrate: translations
 	$(BIN)/flask db upgrade
 
 run: migrate
-	SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" $(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+	SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" RELOAD_CATALOGUES=1 $(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 test: translations $(SCREEN_READER_STAMP)
 	$(BIN)/ruff check app tests bench tools

@@ -63,8 +63,19 @@ def _wrap_wsgi(app: Flask) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
-    from app import assets, caching, cross_origin, database, errors, models, security, templating  # noqa: F401 (models: schema)
+    from app import (  # noqa: F401 (models: schema)
+        assets,
+        caching,
+        catalogue_reload,
+        cross_origin,
+        database,
+        errors,
+        models,
+        security,
+        templating,
+    )
     from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from app.i18n import locales as locale_registry
     from app.i18n import routing as locale_routing
     from app.i18n.locales import babel_locale_selector
     from app.mail import transport as mail_transport
@@ -74,6 +85,7 @@ def _init_extensions(app: Flask) -> None:
     # First of the response hooks, so it runs last: it stores each public page with every header.
     caching.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    locale_registry.init_app(app)
     babel.init_app(app, locale_selector=babel_locale_selector)
     locale_routing.init_app(app)
     cross_origin.init_app(app)
@@ -85,6 +97,7 @@ def _init_extensions(app: Flask) -> None:
     security.init_app(app)
     assets.init_app(app)
     templating.init_app(app)
+    catalogue_reload.init_app(app)  # after caching: in front of the stored-page layer
     errors.init_app(app)
     mail_transport.init_app(app)
 

@@ -70,6 +70,8 @@ def settings_from_environment(instance_path: Path) -> dict[str, object]:
         "NEWSLETTER_SEND_RATE": float(env("NEWSLETTER_SEND_RATE") or 5),
         # Where the .po/.mo catalogues live (a translator may point this at a working copy).
         "BABEL_TRANSLATION_DIRECTORIES": env("BABEL_TRANSLATION_DIRECTORIES") or Defaults.BABEL_TRANSLATION_DIRECTORIES,
+        # Development only (`make run`): a recompiled catalogue shows on the next page load.
+        "RELOAD_CATALOGUES": _flag("RELOAD_CATALOGUES", False),
         # The folder of article files (docs/authoring.md): the site, `flask translate extract`,
         # `check`, `stats`, `flask articles` and the sitemap all read articles from here.
         "ARTICLES_DIR": env("ARTICLES_DIR") or Defaults.ARTICLES_DIR,

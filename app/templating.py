@@ -9,7 +9,8 @@ from markupsafe import Markup
 
 from app.content import article_by_slug
 from app.content.publication import published_locales
-from app.i18n.locales import SiteLocale, current_locale, registered_locales
+from app.i18n.locales import SiteLocale, current_locale, listed_locales, registered_locales
+from app.numerals import in_locale_digits
 
 
 def url_in_locale(target: SiteLocale, *, external: bool = False) -> str:
@@ -28,8 +29,24 @@ def page_locales() -> tuple[SiteLocale, ...]:
     slug = (request.view_args or {}).get("slug")
     article = article_by_slug(slug) if isinstance(slug, str) else None
     if article is None:
-        return registered_locales()
-    return tuple(published_locales(article))
+        return listed_locales()
+    return tuple(published_locales(article, listed_locales()))
+
+
+def switcher_locales() -> tuple[SiteLocale, ...]:
+    """The listed languages, and the page's own while it is not listed yet (a translator's preview)."""
+    here = current_locale()
+    listed = listed_locales()
+    return listed if here in listed else (*listed, here)
+
+
+def locale_format_date(*args, **kwargs) -> str:
+    """Flask-Babel's format_date in the digits CLDR gives the page's language (Persian ۶ دسامبر ۲۰۲۶)."""
+    return in_locale_digits(format_date(*args, **kwargs), str(get_locale() or "en"))
+
+
+def locale_format_datetime(*args, **kwargs) -> str:
+    return in_locale_digits(format_datetime(*args, **kwargs), str(get_locale() or "en"))
 
 
 def list_in_words(items: list[str]) -> str:
@@ -71,6 +88,9 @@ def label_gap(label: str) -> str:
 
 
 def init_app(app: Flask) -> None:
+    from app import interface_fallback
+
+    interface_fallback.init_app(app)
     app.jinja_env.filters["label_gap"] = label_gap
     app.jinja_env.globals.update(
         current_locale=current_locale,
@@ -79,8 +99,9 @@ def init_app(app: Flask) -> None:
         page_locales=page_locales,
         x_default_url=x_default_url,
         current_x_default_url=current_x_default_url,
-        format_date=format_date,
-        format_datetime=format_datetime,
+        switcher_locales=switcher_locales,
+        format_date=locale_format_date,
+        format_datetime=locale_format_datetime,
         format_timedelta=format_timedelta,
         list_in_words=list_in_words,
     )

@@ -23,9 +23,19 @@ def fallback_texts(html: str) -> set[str]:
     return {match["text"] for match in FALLBACK_BLOCK.finditer(html) if "hreflang" not in match["attrs"]}
 
 
-def copy_translations(destination: Path) -> Path:
-    """A working copy of the shipped catalogues (.pot and .po) and review records."""
+def copy_translations(destination: Path, *, term_lists: bool = False) -> Path:
+    """A working copy of the shipped catalogues (.pot and .po), review records and locale
+    registry; the glossaries and urgency lists with `term_lists`, else empty ones (stand-in
+    translations such as "[es] …" would fail their rules)."""
     shipped = [SHIPPED_TRANSLATIONS / "messages.pot", *SHIPPED_TRANSLATIONS.glob("*/LC_MESSAGES/messages.po")]
+    shipped.append(SHIPPED_TRANSLATIONS / "locales.toml")
+    for term_list in SHIPPED_TRANSLATIONS.glob("*/*.csv"):
+        if term_lists:
+            shipped.append(term_list)
+        else:
+            target = destination / term_list.relative_to(SHIPPED_TRANSLATIONS)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(term_list.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
     for source in [*shipped, *SHIPPED_TRANSLATIONS.glob("*/medical-reviews.txt")]:
         target = destination / source.relative_to(SHIPPED_TRANSLATIONS)
         target.parent.mkdir(parents=True, exist_ok=True)

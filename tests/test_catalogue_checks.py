@@ -139,3 +139,23 @@ def test_a_new_string_in_a_template_without_catalogue_entry_fails(tmp_path):
         'out of date: "A brand new sentence" from templates/new.html:2 is not in the catalogue'
         " (run flask translate extract, then flask translate update)"
     ]
+
+
+def _rules_named(texts: list[str]) -> list[str]:
+    return sorted(next(rule for rule in ("numbers:", "urls:", "markup differs") if rule in text) for text in texts)
+
+
+def test_every_rule_reports_an_outdated_block_without_failing():
+    # outdated_es.po: a fuzzy block whose new English has a number, a link and a tag the old
+    # translation lacks; outdated_confirmed_es.po: the same translation confirmed (shown).
+    outdated = FIXTURES / "outdated_es.po"
+    problems = check_catalogue(outdated, load(outdated), shipped=True)
+    assert [problem for problem in problems if not problem.note] == []
+    prefix = "outdated, shown in English until translated again: "
+    reported = [problem.text for problem in problems if problem.text.startswith(prefix)]
+    assert _rules_named(reported) == ["markup differs", "numbers:", "urls:"], reported
+    confirmed = FIXTURES / "outdated_confirmed_es.po"
+    failures = [
+        problem.text for problem in check_catalogue(confirmed, load(confirmed), shipped=True) if not problem.note
+    ]
+    assert _rules_named(failures) == ["markup differs", "numbers:", "urls:"], failures

@@ -33,6 +33,7 @@ def problems_of(name: str, template, catalogue: str = "es") -> list[str]:
         ("meaning_good_es.po", "es"),  # 8,5 and 1000 for 8.5 and 1,000; a localised example address
         ("meaning_good_ar.po", "ar"),  # Arabic-Indic digits, "one" and "two" spelled out, no short vowel
         ("meaning_good_zh_Hans.po", "zh_Hans"),  # full-width digits
+        ("meaning_good_fa.po", "fa"),  # Persian digits and separators (CLDR's default for Persian)
         ("ignored_es.po", "es"),  # a number written as a word, with a reviewer's reason
     ],
 )
@@ -44,6 +45,7 @@ def test_faithful_translations_pass(template, name, catalogue):
     ("name", "line", "expected"),
     [
         ("numbers_es.po", 12, 'numbers: 8.5 of the English missing in "Give 8.5 to 10'),
+        ("numbers_fa.po", 12, 'numbers: 10 of the English missing in "Give 8.5 to 10'),  # ۱۵ for 10
         ("urls_es.po", 15, "urls: https://www.nhs.uk/conditions/rickets/ must appear unchanged"),
         ("example_address_es.po", 18, "urls: name@example.com must appear unchanged"),
         ("glossary_es.po", 22, '"rickets" should be translated "raquitismo" in "Rickets makes bones soft."'),

@@ -56,6 +56,15 @@ def numbers_missing(language, english, translation) -> list[str]:
         ("ar", "Give 10 ml.", "أعطِ ١٠ مل."),
         ("zh_Hans", "Give 10 ml.", "给１０毫升。"),
         ("zh_Hans", "Give 10 ml.", "给10毫升。"),
+        # Persian writes its own digits (CLDR: default numbering system arabext) and separators.
+        ("fa", "Give 5 ml.", "۵ میلی‌لیتر بدهید."),
+        ("fa", "Give 5 ml.", "5 میلی‌لیتر بدهید."),
+        ("fa", "Give 8.5 ml.", "۸٫۵ میلی‌لیتر بدهید."),
+        ("fa", "Up to 5,000 characters.", "تا ۵٬۰۰۰ نویسه."),
+        ("ar", "Give 5 ml.", "أعطِ ٥ مل."),
+        # Languages this code never names get their digits from CLDR too: Bengali, Marathi.
+        ("bn", "Give 15 ml.", "১৫ মিলি দিন।"),
+        ("mr", "Give 15 ml.", "१५ मिली द्या."),
         ("es", "Give 2 or 3 doses", "Dar 3 o 2 dosis"),  # order may change
         ("es", "Ages 5 6 and 7", "Edades 5, 6 y 7"),  # a space groups only three digits
         (None, "Give 8.5 ml.", "Give 8.5 ml!"),
@@ -83,6 +92,10 @@ def test_a_number_written_the_readers_way_is_kept(language, english, translation
         ("fr", "Ages 5 6 and 7", "Âges 56 et 7", "5, 6"),
         ("es", "Give 10 ml.", "Dar １０ ml.", "10"),  # full-width digits are not Spanish
         ("ar", "Give 10 ml.", "أعطِ ١٥ مل.", "10"),
+        ("fa", "Give 5 ml.", "۱۵ میلی‌لیتر بدهید.", "5"),
+        ("fa", "Give 8.5 ml.", "۸۵ میلی‌لیتر بدهید.", "8.5"),
+        ("es", "Give 5 ml.", "Dar ۵ ml.", "5"),  # Persian digits are not Spanish
+        ("bn", "Give 15 ml.", "১৬ মিলি দিন।", "15"),
         ("zh_Hans", "Give 10 ml.", "给１５毫升。", "10"),
         ("es", "Give 2 doses.", "Dar dos dosis.", "2"),  # outside a plural message, no word for a number
         ("es", "Give 1 dose.", "Dar una dosis.", "1"),
@@ -313,10 +326,10 @@ def test_a_switch_without_a_reason_or_with_an_unknown_rule_is_reported():
         ("numbers", '2 of the English missing in "Give 2 doses."'),
     ]
     assert found("es", english, translation, ["check-ignore: numbers, dose -- words read better"]) == [
-        ("check-ignore", "check-ignore names unknown rule(s) dose; known: numbers, urls, glossary"),
+        ("check-ignore", "check-ignore names unknown rule(s) dose; known: numbers, urls, glossary, urgency"),
     ]
     assert found("es", english, translation, ["check-ignore: urls, spelling, dose -- why"]) == [
-        ("check-ignore", "check-ignore names unknown rule(s) dose, spelling; known: numbers, urls, glossary"),
+        ("check-ignore", "check-ignore names unknown rule(s) dose, spelling; known: numbers, urls, glossary, urgency"),
         ("numbers", '2 of the English missing in "Give 2 doses."'),
     ]
 

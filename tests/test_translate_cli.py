@@ -14,7 +14,7 @@ from flask_babel import ngettext
 from app import create_app
 from app.content import article_by_slug
 from app.content.publication import publication_contexts
-from app.i18n.locales import LOCALES, SiteLocale
+from app.i18n.locales import LOCALES, SiteLocale, read_registry
 from app.i18n_tools.catalogues import load, merge_template, save
 from app.i18n_tools.checks import check_catalogue
 from app.i18n_tools.plurals import LARGEST_SITE_COUNT, check_formula, cldr_rule, form_layouts
@@ -150,7 +150,9 @@ def test_init_writes_language_and_plural_headers(tmp_path, code, catalogue, lang
     assert all(len(message.string) == fresh.num_plurals for message in fresh if message.pluralizable)
     problems = check_catalogue(path, load(directory / "messages.pot"), shipped=False)
     assert [problem for problem in problems if not problem.note] == []
-    assert "Add this line to LOCALES in app/i18n/locales.py:" in result.output
+    registered = read_registry(directory / "locales.toml")[-1]
+    assert (registered.code, registered.catalogue, registered.listed) == (code, catalogue, False)
+    assert f"registered {code} " in result.output
     assert (code in ("he", "ar")) == ("right to left" in result.output)
 
 
@@ -166,9 +168,8 @@ def test_init_a_new_locale_then_the_site_serves_it_with_english_fallback(databas
     translations = copy_translations(tmp_path / "translations")
     result = cli(tmp_path, translations, "init", "pt-br")
     assert result.exit_code == 0, result.output
-    registry_line = result.output.split("Add this line to LOCALES in app/i18n/locales.py:\n", 1)[1].splitlines()[0]
-    new_locale = eval(registry_line.strip().rstrip(","), {"SiteLocale": SiteLocale})  # the printed line is code
-    assert new_locale == SiteLocale("pt-br", "pt-BR", "pt_BR", "ltr", "Português (Brasil)")
+    new_locale = read_registry(translations / "locales.toml")[-1]  # `init` registered it, not yet listed
+    assert new_locale == SiteLocale("pt-br", "pt-BR", "pt_BR", "ltr", "Português (Brasil)", listed=False)
     catalogue = translations / "pt_BR" / "LC_MESSAGES" / "messages.po"
 
     def translate_a_little(catalog: Catalog) -> None:
@@ -263,7 +264,9 @@ def test_check_fails_when_a_registered_locale_has_no_catalogue(tmp_path):
     extra = SiteLocale("de", "de", "de", "ltr", "Deutsch")
     result = cli(tmp_path, translations, "check", LOCALES=(*LOCALES, extra))
     assert result.exit_code == 1
-    assert "de/LC_MESSAGES/messages.po:0: missing for a locale registered in app/i18n/locales.py" in result.output
+    assert (
+        "de/LC_MESSAGES/messages.po:0: missing for a language registered in translations/locales.toml" in result.output
+    )
 
 
 def test_shipped_catalogues_pass_check(tmp_path):

@@ -16,7 +16,7 @@ from app.content import all_articles, article_by_slug
 from app.content.publication import is_published, published_articles, published_locales
 from app.content.rendering import render_article
 from app.extensions import db
-from app.i18n.locales import SOURCE_LOCALE, current_locale, negotiate_locale, registered_locales
+from app.i18n.locales import SOURCE_LOCALE, current_locale, listed_locales, negotiate_locale, registered_locales
 
 
 def _article_version(app: Flask, view_args: Mapping[str, Any]) -> Hashable:
@@ -59,7 +59,7 @@ def article(locale: str, slug: str):
 @public_page()
 def sitemap():
     site = current_app.config["SITE_URL"]
-    locales = registered_locales()
+    locales = listed_locales()  # a language not yet listed is not offered to search engines
     pages = [
         ("articles.home", {}, locales),
         ("articles.about", {}, locales),

@@ -14,17 +14,20 @@ from app.content import ArticleError, all_articles, articles_dir, load_library
 from app.content.review import read_reviews, reviews_path
 from app.content.translation_state import State, english_of, message_states
 from app.i18n import files
-from app.i18n.locales import SOURCE_LOCALE, registered_locales
+from app.i18n.locales import REGISTRY_FILE, SOURCE_LOCALE, read_registry, registered_locales, registry_entry
 from app.i18n_tools import catalogues
 from app.i18n_tools.checks import (
     Problem,
     check_catalogue,
+    check_language_files,
+    check_listing,
     check_placeholder_notes,
     check_reviews,
     check_up_to_date,
 )
-from app.i18n_tools.glossary import glossary_path, read_glossary
+from app.i18n_tools.glossary import COLUMNS, glossary_path, read_glossary, urgency_path
 from app.i18n_tools.stats import UI, catalogue_counts
+from app.i18n_tools.tbx import glossary_tbx
 from app.i18n_tools.template import add_article, source_template
 
 translate = AppGroup("translate", help="Translation and localisation commands.")
@@ -68,6 +71,8 @@ def compile() -> None:  # noqa: A001 - the verb translators know
     for _, path in files.catalogue_paths(files.translations_dir()):
         catalog = catalogues.load(path)
         for message, found in catalog.check():
+            if message.fuzzy:  # left out of the .mo file: `check` reports it as a note
+                continue
             for error in found:
                 errors += 1
                 click.echo(f"{path}:{message.lineno}: {error}", err=True)
@@ -93,10 +98,42 @@ def init(code: str) -> None:
     catalog = catalogues.init_catalogue(_template(directory), new)
     catalogues.save(catalog, path)
     click.echo(f"created {path} (Language: {catalog.locale_identifier}; Plural-Forms: {catalog.plural_forms})")
-    click.echo("Add this line to LOCALES in app/i18n/locales.py:")
-    click.echo(new.registry_line())
+    registry = directory / REGISTRY_FILE
+    if not any(loc.code == new.site_locale.code for loc in read_registry(registry)):
+        with registry.open("a", encoding="utf-8") as handle:
+            handle.write("\n" + registry_entry(new.site_locale))
+    click.echo(
+        f'registered {new.site_locale.code} ("{new.site_locale.endonym}") in {registry}: check its name there; '
+        "set listed = true once `flask translate check` says the interface is translated"
+    )
+    glossary = glossary_path(directory, new.site_locale.catalogue)
+    for terms in (glossary, urgency_path(glossary)):
+        if not terms.exists():
+            terms.parent.mkdir(parents=True, exist_ok=True)
+            terms.write_text(",".join(COLUMNS) + "\n", encoding="utf-8")
+            click.echo(f"started {terms}: fill it with the medical reviewer (see TRANSLATING.md)")
     if new.site_locale.direction == "rtl":
         click.echo('This language is written right to left: pages get dir="rtl"; see TRANSLATING.md.')
+
+
+@translate.command()
+@click.option(
+    "--tbx",
+    "tbx_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Write <language>.tbx here for every registered language.",
+)
+def glossary(tbx_dir: Path) -> None:
+    """Export each language's glossary and urgency list as TBX, for Weblate's glossary."""
+    directory = files.translations_dir()
+    tbx_dir.mkdir(parents=True, exist_ok=True)
+    for site_locale in registered_locales():
+        if site_locale.code == SOURCE_LOCALE.code:
+            continue
+        target = tbx_dir / f"{site_locale.lang}.tbx"
+        target.write_bytes(glossary_tbx(glossary_path(directory, site_locale.catalogue), site_locale.lang))
+        click.echo(f"wrote {target}")
 
 
 def source_template_skipping_broken():
@@ -180,7 +217,8 @@ def stats() -> None:
 def check(codes: tuple[str, ...]) -> None:
     """Fail, naming file and line, on any problem that must not reach readers."""
     directory = files.translations_dir()
-    shipped = {loc.catalogue for loc in registered_locales() if loc.code != SOURCE_LOCALE.code}
+    registered = {loc.catalogue: loc for loc in registered_locales() if loc.code != SOURCE_LOCALE.code}
+    shipped = {catalogue for catalogue, loc in registered.items() if loc.listed}
     try:
         wanted = {catalogues.new_locale(code).site_locale.catalogue for code in codes} if codes else None
     except ValueError as error:
@@ -195,12 +233,12 @@ def check(codes: tuple[str, ...]) -> None:
     else:
         problems.append(Problem(str(pot), 0, "missing: run flask translate extract"))
     present = dict(files.catalogue_paths(directory))
-    for catalogue in sorted(shipped - set(present)):
+    for catalogue in sorted(set(registered) - set(present)):
         problems.append(
             Problem(
                 str(files.catalogue_path(directory, catalogue)),
                 0,
-                "missing for a locale registered in app/i18n/locales.py",
+                f"missing for a language registered in translations/{REGISTRY_FILE}",
             )
         )
     checked = 0
@@ -210,6 +248,8 @@ def check(codes: tuple[str, ...]) -> None:
         checked += 1
         glossary = read_glossary(glossary_path(directory, catalogue))
         problems += check_catalogue(path, template, shipped=catalogue in shipped, glossary=glossary)
+        if site_locale := registered.get(catalogue):
+            problems += check_language_files(directory, site_locale) + check_listing(path, site_locale)
         problems += check_reviews(directory, catalogue)
     for problem in problems:
         click.echo(str(problem))

@@ -6,7 +6,7 @@ other websites are refused by their origin instead (app/cross_origin.py).
 
 from __future__ import annotations
 
-from flask_babel import format_number, get_translations, gettext
+from flask_babel import get_locale, get_translations, gettext
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
@@ -15,6 +15,7 @@ from wtforms.validators import DataRequired, Length
 
 from app.comments.sanitise import normalise
 from app.i18n.locales import registered_locales
+from app.numerals import format_number
 
 NAME_MAX = 80
 COMMENT_MAX = 5000
@@ -24,10 +25,15 @@ def _normalise(value: str | None) -> str | None:
     return normalise(value) if isinstance(value, str) else value
 
 
+def locale_number(number: int) -> str:
+    """The number as the page's language writes it, in its own digits where CLDR says so."""
+    return format_number(number, str(get_locale() or "en"))
+
+
 def _with_number(text: str, number: int) -> str:
     """`text` with %(num)s filled in as the page's language writes the number ("5,000", "5 000"):
     the hint and the error about one limit show the same number, written the same way."""
-    return text % {"num": format_number(number)}
+    return text % {"num": locale_number(number)}
 
 
 def name_hint() -> str:
@@ -52,13 +58,13 @@ def comment_hint() -> str:
 def _name_too_long() -> str:
     # Translators: error under the name field; %(num)s is the largest number of characters
     # allowed (the same number as in the hint, e.g. "80").
-    return gettext("Your name must be %(num)s characters or fewer", num=format_number(NAME_MAX))
+    return gettext("Your name must be %(num)s characters or fewer", num=locale_number(NAME_MAX))
 
 
 def _comment_too_long() -> str:
     # Translators: error under the comment field; %(num)s is the largest number of characters
     # allowed (the same number as in the hint, e.g. "5,000").
-    return gettext("Your comment must be %(num)s characters or fewer", num=format_number(COMMENT_MAX))
+    return gettext("Your comment must be %(num)s characters or fewer", num=locale_number(COMMENT_MAX))
 
 
 class CommentForm(FlaskForm):

@@ -1,10 +1,14 @@
-"""The locale registry (docs/architecture.md, "Languages") and how a request's locale is chosen."""
+"""The locale registry (docs/architecture.md, "Languages"), read from translations/locales.toml,
+and how a request's locale is chosen."""
 
 from __future__ import annotations
 
+import json
+import tomllib
 from dataclasses import dataclass
+from pathlib import Path
 
-from flask import Request, abort, current_app, g, request
+from flask import Flask, Request, abort, current_app, g, request
 
 
 @dataclass(frozen=True)
@@ -18,6 +22,9 @@ class SiteLocale:
     # The Babel locale for dates and numbers when it differs from the catalogue's, e.g. "en_GB":
     # the English is British, so its dates read "6 December 2026" while <html lang> stays "en".
     formats: str = ""
+    # In the language switcher, Accept-Language negotiation and hreflang alternates: true once
+    # the interface is completely translated (TRANSLATING.md, "Adding a language").
+    listed: bool = True
 
     @property
     def babel(self) -> str:
@@ -27,18 +34,77 @@ class SiteLocale:
 
 SOURCE_LOCALE = SiteLocale("en", "en", "en", "ltr", "English", formats="en_GB")
 
-# Adding a language: `flask translate init CODE`, translate the catalogue, add one line here.
-LOCALES: tuple[SiteLocale, ...] = (
-    SOURCE_LOCALE,
-    SiteLocale("es", "es", "es", "ltr", "Español"),
-    SiteLocale("fr", "fr", "fr", "ltr", "Français"),
-    SiteLocale("zh-hans", "zh-Hans", "zh_Hans", "ltr", "简体中文", ("zh", "zh-cn", "zh-sg", "zh-my")),
-    SiteLocale("ar", "ar", "ar", "rtl", "العربية"),
-)
+REGISTRY_FILE = "locales.toml"
+SHIPPED_REGISTRY = Path(__file__).resolve().parents[2] / "translations" / REGISTRY_FILE
+DIRECTIONS = ("ltr", "rtl")
+
+
+class RegistryError(ValueError):
+    """translations/locales.toml cannot be read: the message names the file and the language."""
+
+
+def read_registry(path: Path) -> tuple[SiteLocale, ...]:
+    """English, then each language of a locales.toml file, in its order (none: English only)."""
+    if not path.exists():
+        return (SOURCE_LOCALE,)
+    try:
+        with path.open("rb") as handle:
+            entries = tomllib.load(handle).get("locale", [])
+    except tomllib.TOMLDecodeError as error:
+        raise RegistryError(f"{path}: not valid TOML: {error}") from None
+    locales = [SOURCE_LOCALE]
+    for number, entry in enumerate(entries, start=1):
+        try:
+            found = SiteLocale(
+                code=str(entry["code"]),
+                lang=str(entry["lang"]),
+                catalogue=str(entry["catalogue"]),
+                direction=str(entry["direction"]),
+                endonym=str(entry["name"]),
+                aliases=tuple(str(alias).lower() for alias in entry.get("aliases", ())),
+                listed=entry.get("listed", False) is True,
+            )
+        except KeyError as error:
+            raise RegistryError(f"{path}: language {number} has no {error.args[0]}") from None
+        if found.direction not in DIRECTIONS or found.code != found.code.lower():
+            raise RegistryError(f"{path}: language {number} ({found.code}): direction is ltr or rtl, code lower case")
+        if any(loc.code == found.code for loc in locales):
+            raise RegistryError(f"{path}: language {number} ({found.code}) is listed twice")
+        locales.append(found)
+    return tuple(locales)
+
+
+def registry_entry(locale: SiteLocale) -> str:
+    """A language as a locales.toml entry (what `flask translate init` appends)."""
+    fields = [("code", locale.code), ("lang", locale.lang), ("catalogue", locale.catalogue)]
+    fields += [("direction", locale.direction), ("name", locale.endonym)]
+    lines = ["[[locale]]", *(f"{key} = {json.dumps(value, ensure_ascii=False)}" for key, value in fields)]
+    if locale.aliases:
+        lines.append(f"aliases = {json.dumps(list(locale.aliases), ensure_ascii=False)}")
+    lines.append(f"listed = {'true' if locale.listed else 'false'}")
+    return "\n".join(lines) + "\n"
+
+
+# The shipped registry; an app reads the one in its own translations directory (init_app).
+LOCALES: tuple[SiteLocale, ...] = read_registry(SHIPPED_REGISTRY)
+
+
+def init_app(app: Flask) -> None:
+    """The app's locales: LOCALES from its configuration, else its translations' locales.toml."""
+    if "LOCALES" not in app.config:
+        first = Path(str(app.config["BABEL_TRANSLATION_DIRECTORIES"]).split(";")[0])
+        registry = (first if first.is_absolute() else Path(app.root_path) / first) / REGISTRY_FILE
+        app.config["LOCALES"] = read_registry(registry) if registry.exists() else LOCALES
 
 
 def registered_locales() -> tuple[SiteLocale, ...]:
+    """Every language the site serves at its URLs (English first)."""
     return current_app.config.get("LOCALES", LOCALES)
+
+
+def listed_locales() -> tuple[SiteLocale, ...]:
+    """The languages readers are offered: in the switcher, to browsers, to search engines."""
+    return tuple(loc for loc in registered_locales() if loc.listed)
 
 
 def find_locale(code: str | None) -> SiteLocale | None:
@@ -77,7 +143,7 @@ def _match_tag(tag: str) -> SiteLocale | None:
     tag = tag.strip().lower().replace("_", "-")
     if not tag or tag == "*":
         return None
-    locales = registered_locales()
+    locales = listed_locales()
     for loc in locales:
         if tag == loc.code or tag == loc.lang.lower() or tag in loc.aliases:
             return loc

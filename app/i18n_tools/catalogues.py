@@ -171,10 +171,6 @@ class NewLocale:
     site_locale: SiteLocale
     babel_locale: Locale
 
-    def registry_line(self) -> str:
-        loc = self.site_locale
-        return f'    SiteLocale("{loc.code}", "{loc.lang}", "{loc.catalogue}", "{loc.direction}", "{loc.endonym}"),'
-
 
 def new_locale(code: str) -> NewLocale:
     """What a URL code such as `pt-br` or `de` means: raises ValueError for unknown languages."""
@@ -190,6 +186,7 @@ def new_locale(code: str) -> NewLocale:
         catalogue=str(locale),
         direction="rtl" if locale.character_order == "right-to-left" else "ltr",
         endonym=name[:1].upper() + name[1:],
+        listed=False,  # until its interface is translated (TRANSLATING.md, "Adding a language")
     )
     return NewLocale(site_locale, locale)
 

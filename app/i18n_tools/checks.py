@@ -18,9 +18,10 @@ from app.content import all_articles
 from app.content.publication import publication_contexts
 from app.content.review import read_reviews, reviews_path, wrong_language_methods
 from app.content.translation_state import State, message_states
+from app.i18n.locales import SiteLocale
 from app.i18n.pofile import previous_context
 from app.i18n_tools.catalogues import PROJECT_ROOT, describe, load, message_key, source_texts, translated_texts
-from app.i18n_tools.glossary import Glossary
+from app.i18n_tools.glossary import COLUMNS, Glossary, glossary_path, read_terms, urgency_path
 from app.i18n_tools.meaning import meaning_findings, notes_findings
 from app.i18n_tools.patterns import BRACES, PRINTF, TAG
 from app.i18n_tools.plurals import check_formula
@@ -41,6 +42,15 @@ class Problem:
         path = Path(self.path)
         shown = path.relative_to(PROJECT_ROOT) if path.is_relative_to(PROJECT_ROOT) else path
         return f"{shown}:{self.line}: {'note: ' if self.note else ''}{self.text}"
+
+
+def _problem(path: Path, message: Message, text: str) -> Problem:
+    """A problem in one message. In an outdated (fuzzy) message it is a note, whatever the rule:
+    the site shows that message in English and compile leaves it out, so it must never block
+    the English fix that made it outdated."""
+    if message.fuzzy:
+        return Problem(str(path), message.lineno, f"outdated, shown in English until translated again: {text}", True)
+    return Problem(str(path), message.lineno, text)
 
 
 def _translated(catalog: Catalog) -> Iterator[Message]:
@@ -129,9 +139,9 @@ def check_newlines(catalog: Catalog, path: Path) -> list[Problem]:
             for where, test in (("begin", str.startswith), ("end", str.endswith)):
                 if test(text, "\n") != test(english[0], "\n"):
                     problems.append(
-                        Problem(
-                            str(path),
-                            message.lineno,
+                        _problem(
+                            path,
+                            message,
                             f"compile error: the English and the translation do not both {where} with a "
                             f"newline in {describe(message)}",
                         )
@@ -162,7 +172,7 @@ def check_compiles(path: Path) -> tuple[Catalog | None, list[Problem]]:
         problems.append(Problem(str(path), 1, "the header is marked fuzzy, so compile skips this catalogue"))
     for message, errors in catalog.check():
         for error in errors:
-            problems.append(Problem(str(path), message.lineno or 1, f"compile error: {error}"))
+            problems.append(_problem(path, message, f"compile error: {error}"))
     problems += check_newlines(catalog, path) + check_readers_agree(catalog, path)
     mo = io.BytesIO()
     try:
@@ -238,6 +248,48 @@ def check_blocks(catalog: Catalog, path: Path, template: Catalog) -> list[Proble
     return problems
 
 
+def check_language_files(translations: Path, site_locale: SiteLocale) -> list[Problem]:
+    """A registered language has its glossary and urgency list (`flask translate init` starts
+    both), and they approve a translation for every term the other languages' lists have:
+    otherwise the glossary and urgency rules would pass it silently. For a language not yet
+    listed, the terms still to approve are a note."""
+    glossary = glossary_path(translations, site_locale.catalogue)
+    problems = []
+    for path in (glossary, urgency_path(glossary)):
+        if not path.exists():
+            text = f"missing: a registered language needs this file, with the header {','.join(COLUMNS)}"
+            problems.append(Problem(str(path), 0, text))
+            continue
+        own = {term.source.casefold() for term in read_terms(path).terms}
+        others = {
+            term.source.casefold(): term.source
+            for other in sorted(path.parent.glob("*.csv"))
+            if other != path
+            for term in read_terms(other).terms
+        }
+        wanted = sorted(spelled for key, spelled in others.items() if key not in own)
+        if wanted:
+            text = f"no approved translation yet for {', '.join(wanted)} (the other languages' lists have them)"
+            problems.append(Problem(str(path), 1, text, note=not site_locale.listed))
+    return problems
+
+
+def check_listing(path: Path, site_locale: SiteLocale) -> list[Problem]:
+    """A language not yet listed: how much of its interface waits, as a note (never a failure)."""
+    if site_locale.listed:
+        return []
+    catalog = load(path)
+    waiting = len(check_complete(catalog, path))
+    if waiting:
+        detail = (
+            f"{site_locale.code} is not listed yet (translations/locales.toml): {waiting} interface message(s) "
+            "to translate; its pages show them in English"
+        )
+    else:
+        detail = f"{site_locale.code}: the interface is translated: set listed = true in translations/locales.toml"
+    return [Problem(str(path), 1, detail, note=True)]
+
+
 def check_placeholders(catalog: Catalog, path: Path) -> list[Problem]:
     """Every placeholder of the English is kept, none added or renamed.
 
@@ -268,9 +320,7 @@ def check_placeholders(catalog: Catalog, path: Path) -> list[Problem]:
                     )
                     if part
                 )
-                problems.append(
-                    Problem(str(path), message.lineno, f"placeholders differ{form}: {detail} in {describe(message)}")
-                )
+                problems.append(_problem(path, message, f"placeholders differ{form}: {detail} in {describe(message)}"))
     return problems
 
 
@@ -287,10 +337,8 @@ def check_markup(catalog: Catalog, path: Path) -> list[Problem]:
             if text and tags(text) != source:
                 expected = " ".join(sorted(source.elements())) or "no tags"
                 problems.append(
-                    Problem(
-                        str(path),
-                        message.lineno,
-                        f"markup differs from the English (expected {expected}): {describe(message)}",
+                    _problem(
+                        path, message, f"markup differs from the English (expected {expected}): {describe(message)}"
                     )
                 )
                 break
@@ -319,9 +367,9 @@ def check_plural_messages(catalog: Catalog, path: Path) -> list[Problem]:
             empty = [str(index) for index, text in enumerate(padded) if not text]
             if empty:
                 problems.append(
-                    Problem(
-                        str(path),
-                        message.lineno,
+                    _problem(
+                        path,
+                        message,
                         f"plural forms missing: form {', '.join(empty)} of {expected} is empty in " + describe(message),
                     )
                 )
@@ -371,13 +419,23 @@ def check_reviews(translations: Path, catalogue: str) -> list[Problem]:
 
 
 def check_meaning(catalog: Catalog, path: Path, glossary: Glossary | None = None) -> list[Problem]:
-    """Numbers, links and glossary terms of the English survive translation (see meaning.py)."""
+    """Numbers, links, glossary terms and (in required blocks) urgency words of the English survive
+    translation (see meaning.py)."""
+    required = frozenset().union(*(article.required_contexts() for article in all_articles()))
     problems = [
-        Problem(str(path), finding.line, f"{finding.rule}: {finding.text}")
-        for finding in meaning_findings(catalog, glossary)
+        Problem(
+            str(path),
+            finding.line,
+            f"outdated, shown in English until translated again: {finding.rule}: {finding.text}",
+            True,
+        )
+        if finding.outdated
+        else Problem(str(path), finding.line, f"{finding.rule}: {finding.text}")
+        for finding in meaning_findings(catalog, glossary, required)
     ]
-    if glossary is not None and glossary.path is not None:
-        problems += [Problem(str(glossary.path), line, text) for line, text in glossary.errors]
+    for terms in (glossary, glossary.urgency if glossary else None):
+        if terms is not None and terms.path is not None:
+            problems += [Problem(str(terms.path), line, text) for line, text in terms.errors]
     return problems
 
 

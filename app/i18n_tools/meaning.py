@@ -1,4 +1,5 @@
-"""Checks that a translation keeps the medical meaning: numbers, links, glossary terms, notes.
+"""Checks that a translation keeps the medical meaning: numbers, links, glossary terms, the
+urgency and time words of required blocks (warnings), notes.
 
 A reviewer who decides that a message is right as it is silences one rule for it with a
 translator comment that gives the reason, e.g. `# check-ignore: numbers -- "twice" is clearer`.
@@ -8,30 +9,32 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import cache
 
 from babel.messages.catalog import Catalog, Message
 
 from app.i18n_tools.catalogues import describe, source_texts, translated_texts
-from app.i18n_tools.glossary import Glossary
+from app.i18n_tools.glossary import Glossary, Term
 from app.i18n_tools.patterns import BRACES, PRINTF, TAG
+from app.numerals import digits_to_latin, number_separators
 
 IGNORE = re.compile(r"^check-ignore:\s*(?P<rules>[\w\s,-]+?)\s*(?:--\s*(?P<reason>.*\S))?\s*$")
-RULES = ("numbers", "urls", "glossary")
+RULES = ("numbers", "urls", "glossary", "urgency")
+FLAG_PREFIX = "ignore-"
 
 URL = re.compile(r"https?://[^\s<>\"'()]+[^\s<>\"'().,;:!?]")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-# Digits, decimal separators and thousands groups as any language writes them (a space groups
-# only a run of exactly three digits, so "5 6" in a list stays two numbers).
-NUMBER = re.compile(r"\d+(?:(?:[.,\u066b\u066c]|[ \u00a0\u202f](?=\d{3}(?!\d)))\d+)*")
+# Digits, decimal separators and thousands groups (a space groups only a run of exactly three
+# digits, so "5 6" in a list stays two numbers); a language adds its own symbols (CLDR, numerals.py).
+SEPARATORS = frozenset(".,")
+NUMBER = r"\d+(?:(?:[{separators}]|[ \u00a0\u202f](?=\d{{3}}(?!\d)))\d+)*"
 # Reserved for examples (RFC 2606): an address there reaches nobody, in any language.
 EXAMPLE_DOMAINS = {"example.com", "example.org", "example.net"}
 DIGIT_RUNS = re.compile(r"\d+")
-# The digit systems a language may use besides 0–9, by language code.
-DIGITS = {
-    "ar": "٠١٢٣٤٥٦٧٨٩",
-    "zh": "０１２３４５６７８９",
-}
+# Chinese text writes digits full width (８, a width variant of 8, not a numbering system of its
+# own); the digits of every numbering system a language uses come from CLDR (numerals.py).
+FULL_WIDTH = {"zh": "０１２３４５６７８９"}
 # A plural message's forms may write these as words ("one comment", "تعليقان").
 SPELLABLE = {"1", "2"}
 
@@ -41,11 +44,15 @@ class Finding:
     line: int
     rule: str
     text: str
+    # In an outdated (fuzzy) message, which the site shows in English: reported, never failed.
+    outdated: bool = False
 
 
 def ignored_rules(message: Message) -> tuple[set[str], list[str]]:
-    """The rules a reviewer switched off for this message, and what is wrong with the switches."""
-    rules: set[str] = set()
+    """The rules a reviewer switched off for this message, and what is wrong with the switches:
+    a translator comment `check-ignore: RULE -- reason`, or a gettext flag `ignore-RULE`, the
+    form Weblate uses for its own checks (other `ignore-` flags are Weblate's, not ours)."""
+    rules = {flag.removeprefix(FLAG_PREFIX) for flag in message.flags if flag.startswith(FLAG_PREFIX)} & set(RULES)
     errors = []
     for comment in message.user_comments:
         match = IGNORE.match(comment.strip())
@@ -82,13 +89,21 @@ def readings(written: str) -> frozenset[str]:
     return frozenset(found)
 
 
+@cache
+def _number_pattern(language: str | None) -> re.Pattern[str]:
+    separators = "".join(sorted(SEPARATORS | number_separators(language)))
+    return re.compile(NUMBER.format(separators=re.escape(separators)))
+
+
 def numbers(text: str, language: str | None = None) -> dict[str, frozenset[str]]:
     """Every number in running text (links, markup and placeholders aside): as written, with
-    what it can mean. Digits of the language's other systems ("١٢", "１２") count as 0–9."""
-    digits = DIGITS.get(language)
-    if digits:
-        text = text.translate(str.maketrans(digits, "0123456789"))
-    return {match: readings(match) for match in NUMBER.findall(_without_code(text))}
+    what it can mean. Digits of every numbering system the language uses (CLDR: Persian ۵,
+    Arabic ٥) and Chinese full-width digits (５) count as 0–9; other digits do not."""
+    text = text.translate(digits_to_latin(language))
+    wide = FULL_WIDTH.get((language or "").replace("-", "_").split("_")[0])
+    if wide:
+        text = text.translate(str.maketrans(wide, "0123456789"))
+    return {match: readings(match) for match in _number_pattern(language).findall(_without_code(text))}
 
 
 def _missing_numbers(english: dict[str, frozenset[str]], translation: dict[str, frozenset[str]]) -> list[str]:
@@ -113,11 +128,15 @@ def _translated(catalog: Catalog) -> Iterator[Message]:
             yield message
 
 
-def meaning_findings(catalog: Catalog, glossary: Glossary | None = None) -> list[Finding]:
-    """Numbers, URLs and email addresses kept; glossary terms translated as approved."""
-    language = catalog.locale.language if catalog.locale else None
+def meaning_findings(
+    catalog: Catalog, glossary: Glossary | None = None, required: frozenset[str] = frozenset()
+) -> list[Finding]:
+    """Numbers, URLs and email addresses kept; glossary terms translated as approved; in the
+    required blocks (contexts), the urgency and time words translated as approved."""
+    language = str(catalog.locale) if catalog.locale else None
     findings = []
     for message in _translated(catalog):
+        first = len(findings)
         skip, errors = ignored_rules(message)
         findings += [Finding(message.lineno, "check-ignore", error) for error in errors]
         sources = source_texts(message)
@@ -152,19 +171,38 @@ def meaning_findings(catalog: Catalog, glossary: Glossary | None = None) -> list
                     )
                     break
         if glossary is not None and "glossary" not in skip:
-            for term in glossary.terms:
-                if not any(term.used_in(_without_code(text)) for text in sources):
-                    continue
-                if not all(term.kept_in(text) for text in strings if text):
-                    approved = " or ".join(f'"{target}"' for target in term.targets)
-                    findings.append(
-                        Finding(
-                            message.lineno,
-                            "glossary",
-                            f'"{term.source}" should be translated {approved} in {describe(message)}',
-                        )
-                    )
+            findings += [
+                Finding(
+                    message.lineno,
+                    "glossary",
+                    f'"{term.source}" should be translated {approved} in {describe(message)}',
+                )
+                for term, approved in _terms_not_kept(glossary, sources, strings)
+            ]
+        urgency = glossary.urgency if glossary is not None else None
+        if urgency is not None and message.context in required and "urgency" not in skip:
+            # A warning keeps what makes it urgent: "now" stays "ahora", never "pronto".
+            findings += [
+                Finding(
+                    message.lineno,
+                    "urgency",
+                    f'this warning says "{term.source}": write {approved}, so that the advice stays as urgent '
+                    f"and its time limit unchanged, in {describe(message)}",
+                )
+                for term, approved in _terms_not_kept(urgency, sources, strings)
+            ]
+        if message.fuzzy:
+            findings[first:] = [replace(finding, outdated=True) for finding in findings[first:]]
     return findings
+
+
+def _terms_not_kept(terms: Glossary, sources: list[str], strings: list[str]) -> Iterator[tuple[Term, str]]:
+    """Each term the English uses that a translated form leaves out, with its approved translations."""
+    for term in terms.terms:
+        if not any(term.used_in(_without_code(text)) for text in sources):
+            continue
+        if not all(term.kept_in(text) for text in strings if text):
+            yield term, " or ".join(f'"{target}"' for target in term.targets)
 
 
 def placeholder_names(text: str) -> list[str]:

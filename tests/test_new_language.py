@@ -1,0 +1,152 @@
+"""A new language from TRANSLATING.md alone, "Adding a language, end to end", with Persian (fa,
+right to left) in a copy of the translations: `init` creates the catalogue, registers the
+language in translations/locales.toml (not listed yet) and starts its glossary and urgency list;
+a few messages are translated and compiled; the site serves it with lang/dir, its own digits,
+untranslated interface text marked as English; it is offered to readers (switcher, browsers,
+sitemap) only once `listed = true`, which `check` allows only for a complete interface."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+from babel.dates import format_date
+from babel.messages.catalog import Catalog
+
+from app.content import article_by_slug
+from app.content.publication import publication_contexts
+from app.i18n.locales import SiteLocale, read_registry
+from app.numerals import in_locale_digits
+from tests.conftest import ARTICLE_SLUG, make_test_app
+from tests.i18n_helpers import copy_translations, rewrite
+from tests.test_translate_cli import TITLE_CONTEXT, cli
+
+PERSIAN = {
+    "Child Health Guide": "راهنمای سلامت کودکان",
+    "Contents": "فهرست مطالب",
+    "Translated from the English version of %(date)s.": "ترجمه‌شده از نسخهٔ انگلیسیِ %(date)s.",
+}
+SWITCHER = re.compile(r'<nav class="language-switcher".*?</nav>', re.S)
+
+
+class AttributeMarkup(HTMLParser):
+    """Attribute values holding markup: a sign that a marked string went where tags cannot."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.found += [f"{tag} {name}={value}" for name, value in attrs if value and "<span" in value]
+
+
+def markup_in_attributes(html: str) -> list[str]:
+    parser = AttributeMarkup()
+    parser.feed(html)
+    return parser.found
+
+
+def set_listed(registry: Path, code: str) -> None:
+    text = registry.read_text(encoding="utf-8")
+    entry = text.index(f'code = "{code}"')
+    registry.write_text(text[:entry] + text[entry:].replace("listed = false", "listed = true", 1), encoding="utf-8")
+
+
+def test_persian_end_to_end_from_the_guide(database_url, tmp_path):
+    translations = copy_translations(tmp_path / "translations", term_lists=True)
+
+    # 1. init: catalogue, registry entry (not listed), glossary and urgency list started.
+    result = cli(tmp_path, translations, "init", "fa")
+    assert result.exit_code == 0, result.output
+    assert "right to left" in result.output
+    catalogue = translations / "fa" / "LC_MESSAGES" / "messages.po"
+    assert '"Language: fa\\n"' in catalogue.read_text(encoding="utf-8")
+    # 2. the registry, a file translators edit: right to left, named in Persian, not listed.
+    assert read_registry(translations / "locales.toml")[-1] == SiteLocale(
+        "fa", "fa", "fa", "rtl", "فارسی", listed=False
+    )
+    for started in (translations / "glossary" / "fa.csv", translations / "urgency" / "fa.csv"):
+        assert started.read_text(encoding="utf-8") == "source,target,description\n"
+
+    # 3. a few messages, then compile.
+    def translate_a_few(catalog: Catalog) -> None:
+        for english, persian in PERSIAN.items():
+            catalog.get(english).string = persian
+
+    rewrite(catalogue, translate_a_few)
+    assert cli(tmp_path, translations, "compile").exit_code == 0
+
+    # `check` passes a partial language, saying what waits (never silently).
+    checked = cli(tmp_path, translations, "check")
+    assert checked.exit_code == 0, checked.output
+    assert re.search(
+        r"fa/LC_MESSAGES/messages.po:1: note: fa is not listed yet .*: \d+ interface message", checked.output
+    )
+    assert "glossary/fa.csv:1: note: no approved translation yet for " in checked.output
+    assert "urgency/fa.csv:1: note: no approved translation yet for " in checked.output
+
+    # 4. the site, reading the registry of its translations directory (no Python edited).
+    app = make_test_app(database_url, tmp_path, BABEL_TRANSLATION_DIRECTORIES=str(translations))
+    client = app.test_client()
+    home = client.get("/fa/")
+    assert home.status_code == 200
+    html = home.get_data(as_text=True)
+    assert '<html lang="fa" dir="rtl"' in html
+    assert "راهنمای سلامت کودکان" in html
+    # Untranslated interface text is English, marked so, and never inside an attribute or the title.
+    assert '<span lang="en" dir="ltr">' in html
+    assert '<span lang="en" dir="ltr">راهنمای' not in html
+    assert markup_in_attributes(html) == []
+    title = re.search(r"<title>(.*?)</title>", html, re.S)[1]
+    assert "<" not in title and "راهنمای سلامت کودکان" in title
+    # The switcher of its own pages shows it (a translator's preview); other pages do not offer it.
+    assert 'hreflang="fa"' in SWITCHER.search(html)[0]
+    spanish = client.get("/es/").get_data(as_text=True)
+    assert 'hreflang="fa"' not in SWITCHER.search(spanish)[0]
+    assert 'hreflang="fa"' not in spanish
+    assert client.get("/", headers={"Accept-Language": "fa"}).headers["Location"].startswith("/en/")
+    assert "/fa/" not in client.get("/sitemap.xml").get_data(as_text=True)
+    # Articles follow their publication rule: the warnings are not translated, so the English.
+    response = client.get(f"/fa/articles/{ARTICLE_SLUG}")
+    assert response.status_code == 302 and response.headers["Location"] == f"/en/articles/{ARTICLE_SLUG}"
+
+    # Once its title, summary and warnings are translated, the article appears in Persian,
+    # its dates in Persian digits as CLDR writes Persian.
+    article = article_by_slug(ARTICLE_SLUG)
+
+    def translate_what_publishes(catalog: Catalog) -> None:
+        for message in catalog:
+            if message.context in publication_contexts(article):
+                message.string = f"[fa] {message.id}"
+        catalog.get("Muscle spasms in children", context=TITLE_CONTEXT).string = "گرفتگی عضلات در کودکان"
+
+    rewrite(catalogue, translate_what_publishes)
+    app = make_test_app(database_url, tmp_path, BABEL_TRANSLATION_DIRECTORIES=str(translations))
+    page = app.test_client().get(f"/fa/articles/{ARTICLE_SLUG}").get_data(as_text=True)
+    persian_date = in_locale_digits(format_date(article.source_version, "long", locale="fa"), "fa")
+    assert re.search(r"[۰-۹]{4}", persian_date)
+    assert f">{persian_date}</time>" in page
+    assert "گرفتگی عضلات در کودکان" in page
+
+    # 5. listed = true: `check` now holds it to a complete interface, like every shipped language.
+    set_listed(translations / "locales.toml", "fa")
+    listed = cli(tmp_path, translations, "check")
+    assert listed.exit_code == 1
+    assert re.search(r"fa/LC_MESSAGES/messages.po:\d+: untranslated: ", listed.output)
+    assert re.search(r"glossary/fa.csv:1: no approved translation yet for ", listed.output)
+    # and the site offers it: in every page's switcher, to browsers that prefer it.
+    app = make_test_app(database_url, tmp_path, BABEL_TRANSLATION_DIRECTORIES=str(translations))
+    client = app.test_client()
+    assert 'hreflang="fa"' in SWITCHER.search(client.get("/es/").get_data(as_text=True))[0]
+    assert client.get("/", headers={"Accept-Language": "fa"}).headers["Location"].startswith("/fa/")
+    # `check` holds a listed language to a complete interface: the site marks nothing as English.
+    assert '<span lang="en" dir="ltr">' not in client.get("/fa/").get_data(as_text=True)
+
+
+def test_numbers_and_dates_take_the_digits_cldr_gives_the_language():
+    day = dt.date(2026, 12, 6)
+    assert in_locale_digits(format_date(day, "long", locale="fa"), "fa") == "۶ دسامبر ۲۰۲۶"
+    assert in_locale_digits(format_date(day, "long", locale="ar"), "ar") == format_date(day, "long", locale="ar")
+    assert in_locale_digits("5", "es") == "5"

@@ -62,14 +62,25 @@ def _wrap_wsgi(app: Flask) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
-    from app import assets, caching, cross_origin, database, errors, models, security, templating  # noqa: F401 (models: schema)
+    from app import (  # noqa: F401 (models: schema)
+        assets,
+        caching,
+        cross_origin,
+        database,
+        errors,
+        models,
+        response_pipeline,
+        security,
+        templating,
+    )
     from app.extensions import babel, csrf, db, limiter, login_manager, migrate
     from app.i18n import babel_locale_selector
     from app.moderation import auth
     from app.newsletter import mail
 
+    # The first response hook, so it runs after any an extension adds: the whole response side.
+    response_pipeline.init_app(app)
     database.init_app(app)
-    # First of the response hooks, so it runs last: it stores each public page with every header.
     caching.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     babel.init_app(app, locale_selector=babel_locale_selector)

@@ -10,18 +10,21 @@ from sqlalchemy import text
 
 from app.articles import bp
 from app.caching import keep_private, public_page
-from app.caching.freshness import article_revision
 from app.comments.section import canonical_comments_value, comments_page_number, comments_query
+from app.comments.service import comment_revision
 from app.content import all_articles, article_by_slug
 from app.content.publication import is_published, published_articles, published_locales
 from app.content.rendering import render_article
+from app.database import engine_of
 from app.extensions import db
 from app.i18n import SOURCE_LOCALE, locale_or_404, negotiate_locale, registered_locales
 from app.pages import article_page_context
 
 
 def _article_version(app: Flask, view_args: Mapping[str, Any]) -> Hashable:
-    return article_revision(app, view_args["slug"])
+    """The article page's version: its comment revision, read from the database on every view
+    (an approval through any worker or host shows at once)."""
+    return comment_revision(view_args["slug"], engine_of(app))
 
 
 @bp.get("/")

@@ -21,6 +21,9 @@ from tests.conftest import ARTICLE_SLUG
 from tests.i18n_helpers import PROJECT_ROOT
 from tests.po_tools import msgcat, msgfmt_errors, previous_english
 
+# One worker runs the module, so its copy of the project is extracted and updated once.
+pytestmark = pytest.mark.xdist_group("update_readers")
+
 ARTICLE = Path("app/content/articles") / f"{ARTICLE_SLUG}.yaml"
 FORMS = Path("app/comments/forms.py")
 ARTICLE_TEMPLATE = Path("templates/articles/article.html")

@@ -52,7 +52,6 @@ def variant_etag(base: str, encoding: str) -> str:
 class Variant:
     """One encoding of a stored page, ready to send: its body and every header, as WSGI takes them."""
 
-    etag: str
     etag_header: str  # quoted, as sent
     body: bytes = field(repr=False)
     headers: list[tuple[str, str]] = field(repr=False)
@@ -93,7 +92,7 @@ def _variant(headers: tuple[tuple[str, str], ...], base_etag: str, encoding: str
         sent.add("Content-Encoding", encoding)
     not_modified = sent.copy()
     remove_entity_headers(not_modified)
-    return Variant(etag, quote_etag(etag), body, sent.to_wsgi_list(), not_modified.to_wsgi_list())
+    return Variant(quote_etag(etag), body, sent.to_wsgi_list(), not_modified.to_wsgi_list())
 
 
 @lru_cache(maxsize=256)

@@ -71,6 +71,7 @@ def _init_extensions(app: Flask) -> None:
         database,
         errors,
         models,
+        response_pipeline,
         security,
         templating,
     )
@@ -81,8 +82,9 @@ def _init_extensions(app: Flask) -> None:
     from app.mail import transport as mail_transport
     from app.moderation import auth
 
+    # The first response hook, so it runs after any an extension adds: the whole response side.
+    response_pipeline.init_app(app)
     database.init_app(app)
-    # First of the response hooks, so it runs last: it stores each public page with every header.
     caching.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     locale_registry.init_app(app)

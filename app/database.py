@@ -17,7 +17,7 @@ from typing import TypeVar
 
 from flask import Flask, g
 from flask.typing import ResponseReturnValue
-from sqlalchemy import event
+from sqlalchemy import Engine, event
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from app.extensions import db
@@ -117,6 +117,11 @@ def end_session(_error: BaseException | None = None) -> None:
     db.session.remove()
 
 
+def engine_of(app: Flask) -> Engine:
+    """The app's engine, with no app context needed (the public-page layer runs before Flask)."""
+    return app.extensions["database_engine"]
+
+
 def init_app(app: Flask) -> None:
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     lock_timeout = float(app.config.get("DATABASE_LOCK_TIMEOUT", 10))
@@ -135,6 +140,8 @@ def init_app(app: Flask) -> None:
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     db.init_app(app)
     app.teardown_appcontext(end_session)  # registered after Flask-SQLAlchemy's: runs before it
+    with app.app_context():
+        app.extensions["database_engine"] = db.engine
     if uri.startswith("sqlite"):
         with app.app_context():
             event.listen(db.engine, "connect", lambda connection, _record: _tune_sqlite(connection, lock_timeout_ms))

@@ -146,6 +146,6 @@ def client_network(address: str | None) -> str | None:
 
 
 def init_app(app: Flask) -> None:
+    """`add_security_headers` is a step of the response pipeline (app/response_pipeline.py)."""
     app.session_interface = SessionInterface()
     app.before_request(refuse_oversize_bodies)
-    app.after_request(add_security_headers)

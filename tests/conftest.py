@@ -1,10 +1,17 @@
 """Shared fixtures: an app on a fresh migrated database (SQLite, or PostgreSQL when
-TEST_DATABASE_URL is set), a client, a CLI runner and a live server for browser tests."""
+TEST_DATABASE_URL is set), a client, a CLI runner and a live server for browser tests.
+
+The migrations run once per test process, into a template database that every test gets a copy
+of (a file copy on SQLite, `CREATE DATABASE ... TEMPLATE` on PostgreSQL); tests/test_migrations.py
+runs them on an empty database and checks the result against the models. Templates compile once
+per process too (a shared Jinja bytecode cache)."""
 
 from __future__ import annotations
 
 import os
 import re
+import shutil
+import tempfile
 import threading
 import uuid
 from collections.abc import Iterator
@@ -14,25 +21,107 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
+from flask_migrate import upgrade
+from jinja2 import BytecodeCache
+from jinja2.bccache import Bucket
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from werkzeug.serving import make_server
 
 from app import create_app
+from app.caching import store
 from app.extensions import db
+
+# Test apps store each public page once per test, so the best brotli level (about 50 ms a page)
+# would dominate the suite: they compress at the quick level. Live servers keep the best one.
+store.BEST = store.QUICK
 
 LOCALE_CODES = ["en", "es", "fr", "zh-hans", "ar"]
 ARTICLE_SLUG = "muscle-spasms-in-children"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
-def _postgres_database(base_url: str) -> str:
-    """A fresh, empty PostgreSQL database for one test (dropped with the server's cleanup)."""
+class _SharedBytecode(BytecodeCache):
+    """Compiled templates kept in memory for every app of this test process (keyed by template
+    name and source checksum, as Jinja does), so each template compiles once, not once per app."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if (code := self._code.get(bucket.key)) is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+SHARED_BYTECODE = _SharedBytecode()
+
+
+class _MigratedTemplates:
+    """One migrated database per test process and server, copied for each test that needs one."""
+
+    def __init__(self) -> None:
+        self.folder: Path | None = None
+        self.sqlite: Path | None = None
+        self.postgres: dict[str, str] = {}  # server URL -> template database URL
+
+    def _folder(self) -> Path:
+        if self.folder is None:
+            self.folder = Path(tempfile.mkdtemp(prefix="chg-test-templates-"))
+        return self.folder
+
+    def _migrate(self, database_url: str) -> None:
+        config = {"TESTING": True, "SECRET_KEY": "template", "SQLALCHEMY_DATABASE_URI": database_url}
+        app = create_app({**config, "INSTANCE_PATH": str(self._folder() / "instance"), "MAIL_SERVER": ""})
+        with app.app_context():
+            upgrade()
+            db.engine.dispose()
+
+    def copy_sqlite(self, path: Path) -> None:
+        if self.sqlite is None:
+            template = self._folder() / "migrated.db"
+            self._migrate(f"sqlite:///{template}")
+            self.sqlite = template
+        path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(self.sqlite, path)
+
+    def postgres_template(self, base_url: str) -> str:
+        """The name of a migrated database on the server `base_url` names."""
+        if base_url not in self.postgres:
+            url = _postgres_database(base_url)
+            self._migrate(url)
+            self.postgres[base_url] = url
+        return make_url(self.postgres[base_url]).database or ""
+
+    def remove(self) -> None:
+        for url in self.postgres.values():
+            _drop_postgres_database(url)
+        self.postgres.clear()
+        if self.folder is not None:
+            shutil.rmtree(self.folder, ignore_errors=True)
+        self.folder = self.sqlite = None
+
+
+MIGRATED = _MigratedTemplates()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _remove_migrated_templates() -> Iterator[None]:
+    yield
+    MIGRATED.remove()
+
+
+def _postgres_database(base_url: str, template: str | None = None) -> str:
+    """A fresh PostgreSQL database for one test (dropped with the server's cleanup): empty, or a
+    copy of `template`."""
     url = make_url(base_url)
     name = f"chg_{uuid.uuid4().hex[:12]}"
     admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
+        copy_of = f' TEMPLATE "{template}"' if template else ""
+        connection.execute(text(f'CREATE DATABASE "{name}"{copy_of}'))
     admin.dispose()
     return url.set(database=name).render_as_string(hide_password=False)
 
@@ -46,14 +135,20 @@ def _drop_postgres_database(database_url: str) -> None:
 
 
 @contextmanager
-def throwaway_database(tmp_path: Path, name: str = "test", *, postgres: str | None = None) -> Iterator[str]:
-    """A fresh, empty database URL: on the PostgreSQL server `postgres` (default: the one
-    TEST_DATABASE_URL names, if set), dropped afterwards; otherwise a SQLite file in tmp_path."""
+def throwaway_database(
+    tmp_path: Path, name: str = "test", *, postgres: str | None = None, migrated: bool = True
+) -> Iterator[str]:
+    """A fresh database URL, migrated (a copy of this process's migrated template) or empty: on
+    the PostgreSQL server `postgres` (default: the one TEST_DATABASE_URL names, if set), dropped
+    afterwards; otherwise a SQLite file in tmp_path."""
     base = postgres if postgres is not None else os.environ.get("TEST_DATABASE_URL")
     if not base:
-        yield f"sqlite:///{tmp_path / f'{name}.db'}"
+        path = tmp_path / f"{name}.db"
+        if migrated:
+            MIGRATED.copy_sqlite(path)
+        yield f"sqlite:///{path}"
         return
-    url = _postgres_database(base)
+    url = _postgres_database(base, MIGRATED.postgres_template(base) if migrated else None)
     try:
         yield url
     finally:
@@ -62,12 +157,17 @@ def throwaway_database(tmp_path: Path, name: str = "test", *, postgres: str | No
 
 @pytest.fixture
 def database_url(tmp_path: Path) -> Iterator[str]:
-    """A database URL of its own for each test."""
+    """A migrated database URL of its own for each test."""
     with throwaway_database(tmp_path) as url:
         yield url
 
 
 def make_test_app(database_url: str, tmp_path: Path, **overrides: object) -> Flask:
+    """An app on `database_url`, a migrated database (from `throwaway_database`), or a SQLite file
+    not there yet (made a copy of the migrated template)."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite" and url.database and not Path(url.database).exists():
+        MIGRATED.copy_sqlite(Path(url.database))
     config = {
         "TESTING": True,
         "SECRET_KEY": "test-secret-key",
@@ -79,10 +179,7 @@ def make_test_app(database_url: str, tmp_path: Path, **overrides: object) -> Fla
     }
     config.update(overrides)
     app = create_app(config)
-    from flask_migrate import upgrade
-
-    with app.app_context():
-        upgrade()
+    app.jinja_env.bytecode_cache = SHARED_BYTECODE
     return app
 
 

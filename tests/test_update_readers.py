@@ -21,6 +21,10 @@ from tests.conftest import ARTICLE_SLUG
 from tests.i18n_helpers import PROJECT_ROOT
 from tests.po_tools import msgcat, msgfmt_errors, previous_english
 
+# One worker runs the module and its project copy is a session fixture, so the copy is extracted
+# and updated once (a module fixture is set up again whenever the worker interleaves another module).
+pytestmark = pytest.mark.xdist_group("update_readers")
+
 ARTICLE = Path("app/content/articles") / f"{ARTICLE_SLUG}.yaml"
 FORMS = Path("app/comments/forms.py")
 ARTICLE_TEMPLATE = Path("templates/articles/article.html")
@@ -60,7 +64,7 @@ def _flask(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def corrected(tmp_path_factory) -> Path:
     """A copy of the project whose English was corrected, after `extract` and `update`."""
     project = tmp_path_factory.mktemp("project")

@@ -11,7 +11,7 @@ from sqlalchemy import text
 from app.articles import bp
 from app.articles.page import article_page_context, canonical_comments_value, comments_page_number, comments_query
 from app.caching import keep_private, public_page
-from app.caching.freshness import article_revision
+from app.caching.revision import page_revision
 from app.content import all_articles, article_by_slug
 from app.content.publication import is_published, published_articles, published_locales
 from app.content.rendering import render_article
@@ -20,7 +20,9 @@ from app.i18n.locales import SOURCE_LOCALE, current_locale, listed_locales, nego
 
 
 def _article_version(app: Flask, view_args: Mapping[str, Any]) -> Hashable:
-    return article_revision(app, view_args["slug"])
+    """The article page's version: its comment revision, read from the database on every view
+    (an approval through any worker or host shows at once)."""
+    return page_revision(app, view_args["slug"])
 
 
 @bp.get("/")

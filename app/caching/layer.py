@@ -19,10 +19,10 @@ from collections.abc import Hashable, Iterable
 from typing import Any
 
 from flask import Flask
-from werkzeug.http import parse_etags
 from werkzeug.wrappers import Request
 
 from app.caching.policy import SAFE_METHODS, PublicPage, public_pages
+from app.caching.sending import reader_has_current_copy
 from app.caching.store import PageStore, StoredPage
 
 logger = logging.getLogger(__name__)
@@ -88,9 +88,9 @@ class PublicPageLayer:
 
     @staticmethod
     def _send(stored: StoredPage, environ: dict, start_response: Any) -> Iterable[bytes]:
+        """As Flask's last steps send it (app/caching/sending.py): this encoding, or 304."""
         variant = stored.variant_for(environ.get("HTTP_ACCEPT_ENCODING"))
-        if_none_match = environ.get("HTTP_IF_NONE_MATCH")
-        if if_none_match and parse_etags(if_none_match).contains(variant.etag):
+        if reader_has_current_copy(environ, variant.etag_header):
             start_response("304 NOT MODIFIED", list(variant.not_modified_headers))
             return []
         start_response(stored.status_line, list(variant.headers))

@@ -22,7 +22,7 @@ from typing import Any
 from flask import Flask, Response, current_app, g, request
 from sqlalchemy.exc import SQLAlchemyError
 
-from app.caching.store import PageStore, StoredPage
+from app.caching.store import PageStore
 from app.i18n.locales import locale_from_url
 
 logger = logging.getLogger(__name__)
@@ -139,11 +139,13 @@ def _publish_page(page: PublicPage, response: Response) -> Response:
     if version is _UNREAD or response.direct_passthrough:
         return _private(response)
     response.headers["Cache-Control"] = cache_control(current_app)
-    stored = StoredPage.from_response(_without_cookies(response), version, page.vary)
-    if not page.vary:  # a negotiated page differs by request header: shared caches only
-        store: PageStore = current_app.extensions["public_page_store"]
-        store.put(page.key(request.scheme, request.endpoint or "", request.view_args or {}, request.args), stored)
-    return stored.response_for(request)
+    g._page_to_store = page, version  # stored next, with every header (app/caching/sending.py)
+    return _without_cookies(response)
+
+
+def page_to_store() -> tuple[PublicPage, Hashable] | None:
+    """The public page this response is (with the version it was rendered from), if any."""
+    return g.pop("_page_to_store", None)
 
 
 def _publish_not_found(response: Response) -> Response:
@@ -154,7 +156,7 @@ def _publish_not_found(response: Response) -> Response:
     if locale_from_url() is None:
         response.vary.add("Accept-Language")
     response.set_etag(hashlib.sha256(response.get_data()).hexdigest()[:32])
-    return _without_cookies(response.make_conditional(request))
+    return _without_cookies(response)
 
 
 def _private(response: Response) -> Response:
@@ -176,9 +178,9 @@ def apply_policy(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
+    """`apply_policy` is a step of the response pipeline (app/response_pipeline.py), not a hook."""
     app.config.setdefault("PUBLIC_SHARED_MAX_AGE", 5)
     app.config.setdefault("PUBLIC_STALE_WHILE_REVALIDATE", 5)
     app.config.setdefault("PUBLIC_STALE_IF_ERROR", 7 * 24 * 3600)
     app.extensions["public_page_store"] = PageStore()
     app.before_request(_read_version)
-    app.after_request(apply_policy)

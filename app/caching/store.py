@@ -4,6 +4,10 @@ A stored page is what Flask answered (status, headers, body) with the body pre-c
 gzip and brotli. Every reader gets the same bytes for the same request headers; nothing in it
 belongs to a reader. The store holds one version per page key and page keys come only from
 routes that exist (see `policy.PublicPage.key`), so requests cannot grow it.
+
+Also the site's one compression path (`compress`, `encoding_for`, `variant_etag`): stored pages
+are compressed here once at the best level, other responses per request at a quick level
+(app/caching/sending.py).
 """
 
 from __future__ import annotations
@@ -14,10 +18,12 @@ import threading
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 import brotli
-from werkzeug.http import HTTP_STATUS_CODES, parse_accept_header, quote_etag
-from werkzeug.wrappers import Request, Response
+from werkzeug.datastructures import Headers
+from werkzeug.http import parse_accept_header, quote_etag, remove_entity_headers
+from werkzeug.wrappers import Response
 
 ENCODINGS = ("br", "gzip")  # the server's preference when a client accepts several equally
 IDENTITY = "identity"
@@ -25,10 +31,16 @@ IDENTITY = "identity"
 _PER_VARIANT = {"content-length", "content-encoding", "etag", "vary"}
 
 
-def _compress(body: bytes, encoding: str) -> bytes:
+# (brotli quality, gzip level): the best for pages compressed once and stored, a quick one for
+# responses compressed on every request (Flask-Compress's former defaults).
+BEST = (11, 9)
+QUICK = (4, 6)
+
+
+def compress(body: bytes, encoding: str, levels: tuple[int, int]) -> bytes:
     if encoding == "br":
-        return brotli.compress(body, quality=11)
-    return gzip.compress(body, compresslevel=9, mtime=0)
+        return brotli.compress(body, quality=levels[0])
+    return gzip.compress(body, compresslevel=levels[1], mtime=0)
 
 
 def variant_etag(base: str, encoding: str) -> str:
@@ -40,10 +52,10 @@ def variant_etag(base: str, encoding: str) -> str:
 class Variant:
     """One encoding of a stored page, ready to send: its body and every header, as WSGI takes them."""
 
-    etag: str
+    etag_header: str  # quoted, as sent
     body: bytes = field(repr=False)
     headers: list[tuple[str, str]] = field(repr=False)
-    not_modified_headers: list[tuple[str, str]] = field(repr=False)
+    not_modified_headers: list[tuple[str, str]] = field(repr=False)  # what Werkzeug keeps in a 304
 
 
 @dataclass(frozen=True)
@@ -56,34 +68,31 @@ class StoredPage:
     @classmethod
     def from_response(cls, response: Response, version: Hashable, vary: Iterable[str]) -> StoredPage:
         body = response.get_data()
-        bodies = {IDENTITY: body, **{encoding: _compress(body, encoding) for encoding in ENCODINGS}}
+        bodies = {IDENTITY: body, **{encoding: compress(body, encoding, BEST) for encoding in ENCODINGS}}
         headers = [(name, value) for name, value in response.headers if name.lower() not in _PER_VARIANT]
         headers.append(("Vary", ", ".join(["Accept-Encoding", *vary])))
         etag = hashlib.sha256(body).hexdigest()[:32]
         variants = {encoding: _variant(tuple(headers), etag, encoding, bodies[encoding]) for encoding in bodies}
-        status_line = f"{response.status_code} {HTTP_STATUS_CODES.get(response.status_code, '').upper()}".rstrip()
-        return cls(version, response.status_code, status_line, variants)
+        return cls(version, response.status_code, response.status, variants)
 
     def variant_for(self, accept_encoding: str | None) -> Variant:
         return self.variants[encoding_for(accept_encoding)]
 
-    def response_for(self, request: Request) -> Response:
-        """This page as `request` should get it: its encoding, or 304 when the reader's copy is current."""
-        variant = self.variant_for(request.headers.get("Accept-Encoding"))
-        if request.if_none_match.contains(variant.etag):
-            return Response(status=304, headers=variant.not_modified_headers)
-        # Werkzeug sends no body to a HEAD request.
+    def response_for(self, environ: dict[str, Any]) -> Response:
+        """This page in the encoding the request takes (the 304 is the next step's, see
+        app/caching/sending.py; Werkzeug sends no body to a HEAD request)."""
+        variant = self.variant_for(environ.get("HTTP_ACCEPT_ENCODING"))
         return Response(variant.body, status=self.status, headers=variant.headers)
 
 
 def _variant(headers: tuple[tuple[str, str], ...], base_etag: str, encoding: str, body: bytes) -> Variant:
     etag = variant_etag(base_etag, encoding)
-    common = [*headers, ("ETag", quote_etag(etag))]
-    sent = [*common, ("Content-Length", str(len(body)))]
+    sent = Headers([*headers, ("ETag", quote_etag(etag)), ("Content-Length", str(len(body)))])
     if encoding != IDENTITY:
-        sent.append(("Content-Encoding", encoding))
-    not_modified = [(name, value) for name, value in common if name.lower() != "content-type"]
-    return Variant(etag, body, sent, not_modified)
+        sent.add("Content-Encoding", encoding)
+    not_modified = sent.copy()
+    remove_entity_headers(not_modified)
+    return Variant(quote_etag(etag), body, sent.to_wsgi_list(), not_modified.to_wsgi_list())
 
 
 @lru_cache(maxsize=256)

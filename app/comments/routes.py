@@ -9,12 +9,11 @@ from flask_babel import gettext as _
 
 from app import cross_origin
 from app.articles.page import add_page_part, article_page_context
-from app.caching.freshness import register_revision
+from app.caching.revision import register_revision
 from app.comments.forms import CommentForm
 from app.comments.sanitise import clean_text
 from app.comments.section import SESSION_KEY, comment_section_context
 from app.comments.service import (
-    REVISION_QUERY,
     Submission,
     comment_revision,
     own_comments_among,
@@ -39,7 +38,7 @@ def _on_article_pages(state: BlueprintSetupState) -> None:
     """Comments are part of every article page: its comment section, and its version (a
     moderation decision makes a new version of the page in every cache)."""
     add_page_part(state.app, comment_section_context)
-    register_revision(state.app, comment_revision, REVISION_QUERY)
+    register_revision(state.app, comment_revision)
 
 
 def _known_languages() -> set[str]:

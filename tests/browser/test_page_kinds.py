@@ -11,6 +11,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 
 def test_todo_page_kinds_do_not_exist_yet(client: FlaskClient) -> None:
+    if not TODO_PAGE_KINDS:
+        pytest.skip("no page kind is waiting to be built (TODO_PAGE_KINDS is empty)")
     for kind in TODO_PAGE_KINDS:
         path = kind.path.format(locale="en")
         status = client.get(path).status_code

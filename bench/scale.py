@@ -225,13 +225,13 @@ def in_fresh_process(workdir: Path, paths: list[str], *, profile: bool = False) 
 # --- one size ---------------------------------------------------------------------------------
 
 
-def measure(count: int, profile: bool) -> dict[str, object]:
+def measure(count: int, profile: bool, tools: bool = True) -> dict[str, object]:
     workdir = Path(tempfile.mkdtemp(prefix=f"scale-{count}-"))
     try:
         write_articles(workdir / "articles", count)
         write_translations(ROOT / "translations", workdir / "translations", count)
         result: dict[str, object] = {"articles": count}
-        for command in ("extract", "update", "check", "compile"):
+        for command in ("extract", "update", "check", "compile") if tools else ("compile",):
             seconds, done = flask(workdir, "translate", command)
             result[command] = seconds
             if command == "check":
@@ -307,6 +307,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1, 100, 300, 1000])
     parser.add_argument("--profile", type=int, default=None, help="profile the first es article at this size")
     parser.add_argument("--write", action="store_true", help="append the table to bench/RESULTS.md")
+    parser.add_argument("--pages-only", action="store_true", help="time pages only (no extract, update, check)")
     parser.add_argument("--serve", nargs="+", help=argparse.SUPPRESS)
     parser.add_argument("--profile-serve", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -315,11 +316,13 @@ def main() -> None:
         return
     results = []
     for count in args.sizes:
-        result = measure(count, profile=count == args.profile)
+        result = measure(count, profile=count == args.profile, tools=not args.pages_only)
         if "profile" in result:
             print(f"--- cProfile: first /es/ article, {count} articles ---\n{result.pop('profile')}")
         print(json.dumps(result), flush=True)
         results.append(result)
+    if args.pages_only:
+        return
     report = table(results)
     print(report)
     if args.write:

@@ -6,8 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from app.content import DEFAULT_ARTICLES_DIR, clear_cache
-from app.content.freshness import _states_in
+from app.content import DEFAULT_ARTICLES_DIR, article_translations, clear_cache
 
 FIXTURE_ARTICLES = Path(__file__).parent / "fixtures" / "articles"
 SECOND_SLUG = "fever-in-children"
@@ -31,6 +30,6 @@ def articles_folder(destination: Path, *extra: Path) -> Path:
 
 
 def forget_articles() -> None:
-    """Drop loaded articles and catalogue states (a test changed the folder or its catalogues)."""
+    """Drop loaded articles and compiled translations read (a test changed the folder or its catalogues)."""
     clear_cache()
-    _states_in.cache_clear()
+    article_translations.forget()

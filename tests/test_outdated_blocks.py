@@ -12,8 +12,7 @@ import re
 import pytest
 import yaml
 
-from app.content import DEFAULT_ARTICLES_DIR, article_by_slug, clear_cache
-from app.content.freshness import _states_in
+from app.content import DEFAULT_ARTICLES_DIR, article_by_slug, article_translations, clear_cache
 from app.i18n_tools.catalogues import load, merge_template, save
 from app.i18n_tools.checks import check_catalogue
 from tests.conftest import ARTICLE_SLUG, make_test_app
@@ -27,7 +26,7 @@ CORRECTION = " Corrected sentence added to the English."
 
 def _clear_caches() -> None:
     clear_cache()
-    _states_in.cache_clear()
+    article_translations.forget()
 
 
 @pytest.fixture(params=[(ORDINARY, REQUIRED)])

@@ -13,6 +13,7 @@ from flask_babel import ngettext
 
 from app import create_app
 from app.content import article_by_slug
+from app.content.article_translations import read_article
 from app.content.catalogue import source_template
 from app.content.publication import publication_contexts
 from app.i18n import LOCALES, SiteLocale
@@ -122,7 +123,10 @@ def test_compile_leaves_fuzzy_translations_out(tmp_path):
 
     translations = Translations.load(str(directory), ["es"])
     assert translations.gettext("Contents") == "Contents"
-    assert translations.pgettext(TITLE_CONTEXT, "Muscle spasms in children") == "Espasmos musculares en niños"
+    # Article messages go to one file per article, read by the pages of that article alone.
+    assert translations.pgettext(TITLE_CONTEXT, "Muscle spasms in children") == "Muscle spasms in children"
+    compiled = read_article(directory / "es" / "LC_MESSAGES" / "messages.po", ARTICLE_SLUG)
+    assert compiled.text(TITLE_CONTEXT, "Muscle spasms in children") == "Espasmos musculares en niños"
 
 
 @pytest.mark.parametrize(

@@ -6,12 +6,12 @@ import sys
 from pathlib import Path
 
 import click
-from babel.messages.mofile import write_mo
 from flask.cli import AppGroup
 
-from app.content import ArticleError, all_articles
+from app.content import ArticleError, all_articles, articles_dir, load_library
 from app.content.catalogue import source_template
 from app.content.freshness import State, english_of, message_states
+from app.content.publication import compile_for_site
 from app.content.review import read_reviews, reviews_path
 from app.i18n import SOURCE_LOCALE, registered_locales
 from app.i18n_tools import catalogues as files
@@ -61,16 +61,17 @@ def update() -> None:
 
 @translate.command()
 def compile() -> None:  # noqa: A001 - the verb translators know
-    """Compile every catalogue to .mo files (fuzzy translations are left out)."""
+    """Compile every catalogue for the site (fuzzy translations are left out): messages.mo with
+    the interface, and one file per article that pages read one at a time."""
     errors = 0
+    articles = load_library(articles_dir()).articles
     for _, path in files.catalogue_paths(files.translations_dir()):
         catalog = files.load(path)
         for message, found in catalog.check():
             for error in found:
                 errors += 1
                 click.echo(f"{path}:{message.lineno}: {error}", err=True)
-        with path.with_suffix(".mo").open("wb") as handle:
-            write_mo(handle, catalog)
+        compile_for_site(catalog, path, articles)
         click.echo(f"compiled {path}")
     if errors:
         raise click.ClickException(f"{errors} error(s): run `flask translate check` for details")
@@ -99,7 +100,6 @@ def init(code: str) -> None:
 
 def source_template_skipping_broken():
     """The template from the code and every article that loads (broken ones are reported apart)."""
-    from app.content import articles_dir, load_library
     from app.content.catalogue import add_article
 
     template = files.extract_template()

@@ -43,7 +43,7 @@ def test_an_article_page_reads_only_its_own_translations(both_translated, databa
     )
     # Each language's index (publication, hreflang links) and this article's file: nothing else.
     assert {path.name for path in read} == {"articles.json", f"{SECOND_SLUG}.json"}
-    assert [path.parent.parent.name for path in read if path.name == f"{SECOND_SLUG}.json"] == ["es"]
+    assert [path.parents[2].name for path in read if path.name == f"{SECOND_SLUG}.json"] == ["es"]
 
 
 def test_the_compiled_index_decides_publication_and_the_article_file_the_text(both_translated, database_url, tmp_path):

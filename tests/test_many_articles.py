@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from app.content import article_translations
+from app.content import article_by_slug, article_translations
 from app.i18n_tools import pofile
+from app.i18n_tools.checks import NOT_PUBLISHED, Problem
+from app.i18n_tools.report import summary
 from tests.articles_support import SECOND_SLUG
 from tests.conftest import ARTICLE_SLUG, make_test_app
 from tests.i18n_helpers import complete, copy_translations, rewrite
@@ -59,3 +61,81 @@ def test_the_compiled_index_decides_publication_and_the_article_file_the_text(bo
     client = make_test_app(database_url, tmp_path, BABEL_TRANSLATION_DIRECTORIES=str(both_translated)).test_client()
     response = client.get(f"/es/articles/{SECOND_SLUG}")
     assert response.status_code == 302 and response.headers["Location"] == f"/en/articles/{SECOND_SLUG}"
+
+
+def _notes_for(slugs: list[str], catalogues: list[str]) -> list[Problem]:
+    """What `check_blocks` reports for untranslated articles: every block, then 'not published'."""
+    problems = []
+    for catalogue in catalogues:
+        path = f"translations/{catalogue}/LC_MESSAGES/messages.po"
+        for slug in slugs:
+            for number in range(10):
+                kind = "required block missing" if number < 3 else "block missing"
+                problems.append(
+                    Problem(path, number, f"{kind}, shown in English: [{slug}|s|{number}]", True, kind, slug)
+                )
+            problems.append(Problem(path, 1, f"{slug}: not published", True, NOT_PUBLISHED, slug))
+    return problems
+
+
+def test_the_check_summary_of_hundreds_of_articles_fits_a_screen():
+    slugs = [f"synthetic-{number:04d}" for number in range(300)]
+    catalogues = ["ar", "es", "fr", "zh_Hans"]
+    failure = Problem("translations/es/LC_MESSAGES/messages.po", 7, 'untranslated: "Contents"')
+    lines = summary([failure, *_notes_for(slugs, catalogues)], {slug: 12 for slug in slugs})
+    assert len(lines) <= 24, "\n".join(lines)
+    # Failures are always printed in full, file and line first.
+    assert '  translations/es/LC_MESSAGES/messages.po:7: untranslated: "Contents"' in lines
+    # Notes are counted by kind, not listed.
+    assert "    8400  block missing" in lines and "    3600  required block missing" in lines
+    assert "  synthetic-0000: ar, es, fr, zh_Hans 2/12 translated, 3 required waiting" in "\n".join(lines)
+    assert "— not published in ar, es, fr, zh_Hans" in "\n".join(lines)
+    assert "  ... and 290 more" in lines
+
+
+def test_check_prints_every_line_on_request_and_one_article_alone(two_articles, tmp_path):
+    translations = copy_translations(tmp_path / "translations")
+    assert cli(tmp_path, translations, "extract").exit_code == 0
+    assert cli(tmp_path, translations, "update").exit_code == 0
+    short = cli(tmp_path, translations, "check")
+    assert short.exit_code == 0, short.output
+    total = len(article_by_slug(SECOND_SLUG).messages())
+    head = f"{SECOND_SLUG}: ar, es, fr, zh_Hans 0/{total} translated"
+    assert head in short.output and "not published in ar, es, fr, zh_Hans" in short.output
+    assert "block missing, shown in English:" not in short.output  # counted, not listed
+    full = cli(tmp_path, translations, "check", "--details")
+    assert full.exit_code == 0
+    listed = [line for line in full.output.splitlines() if f"[{SECOND_SLUG}|" in line]
+    assert len(listed) == 4 * total
+    one = cli(tmp_path, translations, "check", "--article", SECOND_SLUG)
+    assert one.output.splitlines()[0].startswith(head)
+    assert sorted(one.output.splitlines()[1:-1]) == sorted(
+        line for line in full.output.splitlines() if SECOND_SLUG in line and "messages.po" in line
+    )
+    assert ARTICLE_SLUG not in one.output
+
+
+def test_a_failure_still_fails_the_summarised_check(tmp_path):
+    translations = copy_translations(tmp_path / "translations")
+    rewrite(
+        translations / "fr" / "LC_MESSAGES" / "messages.po",
+        lambda catalog: setattr(catalog.get("Contents"), "string", ""),
+    )
+    result = cli(tmp_path, translations, "check")
+    assert result.exit_code == 1
+    assert "1 failure(s), each fails the check:" in result.output
+    assert "fr/LC_MESSAGES/messages.po" in result.output and 'untranslated: "Contents"' in result.output
+
+
+def test_stats_summarise_per_language_and_list_rows_on_request(two_articles, tmp_path):
+    translations = copy_translations(tmp_path / "translations")
+    assert cli(tmp_path, translations, "extract").exit_code == 0
+    assert cli(tmp_path, translations, "update").exit_code == 0
+    short = cli(tmp_path, translations, "stats")
+    assert short.exit_code == 0, short.output
+    assert "es: 1/2 articles published, 1 fully translated" in short.output
+    assert f"  {SECOND_SLUG}: 0% translated, not published" in short.output
+    assert f"es       {ARTICLE_SLUG}" not in short.output
+    one = cli(tmp_path, translations, "stats", "--article", SECOND_SLUG)
+    rows = [line.split()[:2] for line in one.output.splitlines()[1:]]
+    assert rows == [[catalogue, SECOND_SLUG] for catalogue in ("ar", "es", "fr", "zh_Hans")]

@@ -123,7 +123,7 @@ def test_a_changed_required_block_unpublishes_the_language_until_translated_agai
 
 def test_stats_counts_outdated_and_required_outdated_blocks(corrected, tmp_path):
     translations, _, _ = corrected
-    result = cli(tmp_path, translations, "stats")
+    result = cli(tmp_path, translations, "stats", "--details")
     assert result.exit_code == 0, result.output
     rows = [line.split() for line in result.output.splitlines()]
     header = rows[0]

@@ -220,7 +220,7 @@ def test_stats_counts_translated_fuzzy_untranslated_per_part_with_review_status(
     reviewed = version + dt.timedelta(days=4)
     (directory / "fr" / "medical-reviews.txt").write_text(f"{ARTICLE_SLUG} {version} {reviewed} Dr Marie Roux\n")
     (directory / "es" / "medical-reviews.txt").write_text(f"{ARTICLE_SLUG} 2026-01-01 2026-01-05\n")
-    result = cli(tmp_path, directory, "stats")
+    result = cli(tmp_path, directory, "stats", "--details")
     assert result.exit_code == 0, result.output
     rows = [line.split() for line in result.output.splitlines()]
     assert rows[0][:6] == ["locale", "part", "translated", "fuzzy", "untranslated", "percent"]
@@ -244,7 +244,7 @@ def test_check_names_file_and_line_of_a_broken_copy(tmp_path):
         msgid: load(path).get(msgid, context=ctx).lineno
         for msgid, ctx in [("Contents", None), ("Muscle spasms in children", TITLE_CONTEXT)]
     }
-    result = cli(tmp_path, translations, "check")
+    result = cli(tmp_path, translations, "check", "--details")
     assert result.exit_code == 1
     assert f'fr/LC_MESSAGES/messages.po:{line_of["Contents"]}: untranslated: "Contents"' in result.output
     # An article message whose translation is fuzzy is shown in English: reported, not a failure.

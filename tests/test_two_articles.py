@@ -116,7 +116,7 @@ def test_catalogues_extract_the_new_article_and_publish_it_once_translated(two_a
     assert cli(tmp_path, translations, "update").exit_code == 0
 
     # Untranslated everywhere: `check` passes and says where it is not published yet.
-    result = cli(tmp_path, translations, "check")
+    result = cli(tmp_path, translations, "check", "--details")
     assert result.exit_code == 0, result.output
     waiting = [line for line in result.output.splitlines() if f"{SECOND_SLUG}: not published in this language" in line]
     assert len(waiting) == len(TRANSLATED), result.output
@@ -141,7 +141,7 @@ def test_catalogues_extract_the_new_article_and_publish_it_once_translated(two_a
     assert f"/es/articles/{SECOND_SLUG}" in client.get("/sitemap.xml").get_data(as_text=True)
     assert 'hreflang="es"' in client.get(f"/en/articles/{SECOND_SLUG}").get_data(as_text=True)
     assert f"/fr/articles/{SECOND_SLUG}" not in client.get("/sitemap.xml").get_data(as_text=True)
-    result = cli(tmp_path, translations, "check")
+    result = cli(tmp_path, translations, "check", "--details")
     assert result.exit_code == 0, result.output
     assert "es/LC_MESSAGES/messages.po" not in "".join(
         line for line in result.output.splitlines() if f"{SECOND_SLUG}: not published" in line

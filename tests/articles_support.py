@@ -3,6 +3,7 @@ temporary folder, loaded through ARTICLES_DIR like any articles folder a deploym
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -33,3 +34,17 @@ def forget_articles() -> None:
     """Drop loaded articles and compiled translations read (a test changed the folder or its catalogues)."""
     clear_cache()
     article_translations.forget()
+
+
+def seed_copies(destination: Path, titles: dict[str, str]) -> Path:
+    """The shipped articles plus copies of the first one under each slug -> English title."""
+    destination.mkdir(parents=True, exist_ok=True)
+    seed = shipped_articles()[0]
+    text = seed.read_text(encoding="utf-8")
+    for path in shipped_articles():
+        shutil.copyfile(path, destination / path.name)
+    for slug, title in titles.items():
+        copy = text.replace(f"slug: {seed.stem}", f"slug: {slug}", 1)
+        copy = re.sub(r"(title:\n  text: ).*", rf"\g<1>{title}", copy, count=1)
+        (destination / f"{slug}.yaml").write_text(copy, encoding="utf-8")
+    return destination

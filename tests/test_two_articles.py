@@ -17,6 +17,7 @@ from app.i18n_tools.catalogues import load
 from tests.articles_support import SECOND_SLUG, forget_articles, shipped_articles
 from tests.conftest import ARTICLE_SLUG, LOCALE_CODES, make_test_app
 from tests.i18n_helpers import copy_translations, rewrite
+from tests.sitemaps import sitemap_text
 from tests.test_translate_cli import cli
 
 TRANSLATED = [code for code in LOCALE_CODES if code != "en"]
@@ -74,7 +75,7 @@ def test_an_untranslated_article_leads_to_the_english_and_is_not_listed(two_arti
 
 
 def test_sitemap_lists_each_article_in_the_languages_that_publish_it(two_articles, database_url, tmp_path):
-    xml = make_test_app(database_url, tmp_path).test_client().get("/sitemap.xml").get_data(as_text=True)
+    xml = sitemap_text(make_test_app(database_url, tmp_path).test_client())
     locs = re.findall(r"<loc>http://localhost(/[^<]+)</loc>", xml)
     for locale in LOCALE_CODES:
         assert f"/{locale}/articles/{ARTICLE_SLUG}" in locs
@@ -138,9 +139,9 @@ def test_catalogues_extract_the_new_article_and_publish_it_once_translated(two_a
     assert '<h1 id="article-title">[es] High temperature (fever) in children</h1>' in html
     # Its other blocks wait in English, marked as such.
     assert 'lang="en" dir="ltr">Give them plenty to drink.<' in html
-    assert f"/es/articles/{SECOND_SLUG}" in client.get("/sitemap.xml").get_data(as_text=True)
+    assert f"/es/articles/{SECOND_SLUG}" in sitemap_text(client)
     assert 'hreflang="es"' in client.get(f"/en/articles/{SECOND_SLUG}").get_data(as_text=True)
-    assert f"/fr/articles/{SECOND_SLUG}" not in client.get("/sitemap.xml").get_data(as_text=True)
+    assert f"/fr/articles/{SECOND_SLUG}" not in sitemap_text(client)
     result = cli(tmp_path, translations, "check", "--details")
     assert result.exit_code == 0, result.output
     assert "es/LC_MESSAGES/messages.po" not in "".join(

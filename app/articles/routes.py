@@ -9,12 +9,12 @@ from flask import Flask, Response, abort, current_app, jsonify, redirect, render
 from sqlalchemy import text
 
 from app.articles import bp
+from app.articles.a_to_z import home_context
 from app.caching import keep_private, public_page
 from app.caching.freshness import article_revision
 from app.comments.section import canonical_comments_value, comments_page_number, comments_query
-from app.content import all_articles, article_by_slug
-from app.content.publication import is_published, published_articles, published_locales
-from app.content.rendering import render_article
+from app.content import article_by_slug
+from app.content.publication import is_published
 from app.extensions import db
 from app.i18n import SOURCE_LOCALE, locale_or_404, negotiate_locale, registered_locales
 from app.pages import article_page_context
@@ -33,10 +33,7 @@ def root():
 @bp.get("/<locale>/")
 @public_page()
 def home(locale: str):
-    site_locale = locale_or_404(locale)
-    is_source = site_locale.code == SOURCE_LOCALE.code
-    articles = [render_article(article, source_locale=is_source) for article in published_articles(site_locale)]
-    return render_template("articles/home.html", articles=articles)
+    return render_template("articles/home.html", **home_context(locale_or_404(locale)))
 
 
 @bp.get("/<locale>/articles/<slug>")
@@ -54,22 +51,6 @@ def article(locale: str, slug: str):
         keep_private()
         return redirect(url_for("articles.article", locale=locale, slug=slug, comments=page or None), code=301)
     return render_template("articles/article.html", **article_page_context(found, comments_page_number(request.args)))
-
-
-@bp.get("/sitemap.xml")
-@public_page()
-def sitemap():
-    site = current_app.config["SITE_URL"]
-    locales = registered_locales()
-    pages = [
-        ("articles.home", {}, locales),
-        ("articles.about", {}, locales),
-        ("articles.emergency_numbers", {}, locales),
-    ]
-    # An article is listed, with its alternates, only in the languages that publish it.
-    pages += [("articles.article", {"slug": item.slug}, published_locales(item, locales)) for item in all_articles()]
-    xml = render_template("articles/sitemap.xml", pages=pages, site=site)
-    return Response(xml, mimetype="application/xml")
 
 
 @bp.get("/robots.txt")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 
-from app.content import Article, all_articles
+from app.content import Article
 from app.content.article_translations import NOTHING, compile_catalogue, read_index
 from app.content.freshness import State
 from app.i18n import SOURCE_LOCALE, SiteLocale, registered_locales
@@ -55,10 +55,6 @@ def blocking(article: Article, site_locale: SiteLocale, states: dict[str, State]
 
 def is_published(article: Article, site_locale: SiteLocale) -> bool:
     return blocking(article, site_locale) is None
-
-
-def published_articles(site_locale: SiteLocale) -> list[Article]:
-    return [article for article in all_articles() if is_published(article, site_locale)]
 
 
 def published_locales(article: Article, locales: Iterable[SiteLocale] | None = None) -> list[SiteLocale]:

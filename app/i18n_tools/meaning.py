@@ -152,8 +152,9 @@ def meaning_findings(catalog: Catalog, glossary: Glossary | None = None) -> list
                     )
                     break
         if glossary is not None and "glossary" not in skip:
+            plain = [_without_code(text) for text in sources]  # once per message, not once per term
             for term in glossary.terms:
-                if not any(term.used_in(_without_code(text)) for text in sources):
+                if not any(term.used_in(text) for text in plain):
                     continue
                 if not all(term.kept_in(text) for text in strings if text):
                     approved = " or ".join(f'"{target}"' for target in term.targets)

@@ -26,6 +26,9 @@ def url_in_locale(target: SiteLocale, *, external: bool = False) -> str:
 
 def page_locales() -> tuple[SiteLocale, ...]:
     """The languages the current page exists in: an article's, only those that publish it."""
+    if "letter" in (request.view_args or {}):
+        # A letter of the A to Z is a page of its own language: other languages have other letters.
+        return (current_locale(),)
     slug = (request.view_args or {}).get("slug")
     article = article_by_slug(slug) if isinstance(slug, str) else None
     if article is None:
@@ -60,10 +63,11 @@ def list_in_words(items: list[str]) -> str:
 def x_default_url(endpoint: str | None, args: dict, *, external: bool = False) -> str:
     """Where a reader whose language the site does not have should land (hreflang="x-default").
 
-    For the home page that is `/`, which picks a language from the browser's preferences; any
-    other page has no such address, so it is the English (source) version.
+    For the home page (and a letter of the A to Z, which differs per language) that is `/`, which
+    picks a language from the browser's preferences; any other page has no such address, so it is
+    the English (source) version.
     """
-    if endpoint == "articles.home":
+    if endpoint == "articles.home" or "letter" in args:
         path = url_for("articles.root")
     else:
         path = url_for(endpoint, **{**args, "locale": registered_locales()[0].code})

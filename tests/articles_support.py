@@ -3,11 +3,11 @@ temporary folder, loaded through ARTICLES_DIR like any articles folder a deploym
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
-from app.content import DEFAULT_ARTICLES_DIR, clear_cache
-from app.content.translation_state import _states_in
+from app.content import DEFAULT_ARTICLES_DIR, article_translations, clear_cache
 
 FIXTURE_ARTICLES = Path(__file__).parent / "fixtures" / "articles"
 SECOND_SLUG = "fever-in-children"
@@ -31,6 +31,20 @@ def articles_folder(destination: Path, *extra: Path) -> Path:
 
 
 def forget_articles() -> None:
-    """Drop loaded articles and catalogue states (a test changed the folder or its catalogues)."""
+    """Drop loaded articles and compiled translations read (a test changed the folder or its catalogues)."""
     clear_cache()
-    _states_in.cache_clear()
+    article_translations.forget()
+
+
+def seed_copies(destination: Path, titles: dict[str, str]) -> Path:
+    """The shipped articles plus copies of the first one under each slug -> English title."""
+    destination.mkdir(parents=True, exist_ok=True)
+    seed = shipped_articles()[0]
+    text = seed.read_text(encoding="utf-8")
+    for path in shipped_articles():
+        shutil.copyfile(path, destination / path.name)
+    for slug, title in titles.items():
+        copy = text.replace(f"slug: {seed.stem}", f"slug: {slug}", 1)
+        copy = re.sub(r"(title:\n  text: ).*", rf"\g<1>{title}", copy, count=1)
+        (destination / f"{slug}.yaml").write_text(copy, encoding="utf-8")
+    return destination

@@ -7,8 +7,9 @@ import shutil
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
-from babel.messages.mofile import write_mo
 
+from app.content import all_articles
+from app.content.publication import compile_for_site
 from app.i18n_tools.catalogues import load, save
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -24,7 +25,7 @@ def fallback_texts(html: str) -> set[str]:
 
 
 def copy_translations(destination: Path, *, term_lists: bool = False) -> Path:
-    """A working copy of the shipped catalogues (.pot and .po), review records and locale
+    """A working copy of the shipped catalogues (.pot and .po, compiled as shipped), review records and locale
     registry; the glossaries and urgency lists with `term_lists`, else empty ones (stand-in
     translations such as "[es] …" would fail their rules)."""
     shipped = [SHIPPED_TRANSLATIONS / "messages.pot", *SHIPPED_TRANSLATIONS.glob("*/LC_MESSAGES/messages.po")]
@@ -40,16 +41,29 @@ def copy_translations(destination: Path, *, term_lists: bool = False) -> Path:
         target = destination / source.relative_to(SHIPPED_TRANSLATIONS)
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, target)
+    return copy_compiled(destination)
+
+
+def copy_compiled(destination: Path) -> Path:
+    """The shipped catalogues as compiled (`flask translate compile`): what the site reads."""
+    for compiled in [
+        *SHIPPED_TRANSLATIONS.glob("*/LC_MESSAGES/messages.mo"),
+        *SHIPPED_TRANSLATIONS.glob("*/LC_MESSAGES/articles/*.json"),
+        *SHIPPED_TRANSLATIONS.glob("*/LC_MESSAGES/articles.json"),
+    ]:
+        target = destination / compiled.relative_to(SHIPPED_TRANSLATIONS)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(compiled, target)
     return destination
 
 
 def rewrite(path: Path, change) -> Catalog:
-    """Load a catalogue, let `change(catalog)` edit it, save it and compile it next to it."""
+    """Load a catalogue, let `change(catalog)` edit it, save it and compile it next to it (as
+    `flask translate compile` does, for the articles ARTICLES_DIR names)."""
     catalog = load(path)
     change(catalog)
     save(catalog, path)
-    with path.with_suffix(".mo").open("wb") as handle:
-        write_mo(handle, catalog)
+    compile_for_site(catalog, path, all_articles())
     return catalog
 
 

@@ -6,7 +6,6 @@ text's, English dates are British, and the catalogue headers claim no team that 
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 
 import pytest
 from babel.messages.pofile import read_po
@@ -17,7 +16,7 @@ from app.content.review import next_review_due
 from app.content.review_status import english_status
 from app.i18n_tools.catalogues import load
 from tests.conftest import ARTICLE_SLUG, LOCALE_CODES, make_test_app
-from tests.i18n_helpers import SHIPPED_TRANSLATIONS, copy_translations
+from tests.i18n_helpers import SHIPPED_TRANSLATIONS, copy_compiled, copy_translations
 
 TRANSLATED = [code for code in LOCALE_CODES if code != "en"]
 ARTICLE = article_by_slug(ARTICLE_SLUG)
@@ -51,8 +50,7 @@ def test_the_shipped_english_claims_no_review():
 def checked(database_url, tmp_path):
     """The site with a sources check of the current English recorded on the version's date."""
     translations = copy_translations(tmp_path / "translations")
-    for compiled in SHIPPED_TRANSLATIONS.glob("*/LC_MESSAGES/messages.mo"):  # what the site reads
-        shutil.copyfile(compiled, translations / compiled.relative_to(SHIPPED_TRANSLATIONS))
+    copy_compiled(translations)  # what the site reads
     version = ARTICLE.source_version
     with (translations / "en" / "medical-reviews.txt").open("a", encoding="utf-8") as handle:
         handle.write(f"{ARTICLE_SLUG} {version} {version} sources-check editor Sam Editor\n")
@@ -121,8 +119,7 @@ def test_translated_pages_say_the_dates_are_the_english_texts(checked, locale):
 def test_without_a_record_the_page_says_last_updated_and_claims_no_check(database_url, tmp_path):
     translations = copy_translations(tmp_path / "translations")
     (translations / "en" / "medical-reviews.txt").write_text("# no check recorded\n", encoding="utf-8")
-    for compiled in SHIPPED_TRANSLATIONS.glob("*/LC_MESSAGES/messages.mo"):  # what the site reads
-        shutil.copyfile(compiled, translations / compiled.relative_to(SHIPPED_TRANSLATIONS))
+    copy_compiled(translations)  # what the site reads
     client = make_test_app(database_url, tmp_path, BABEL_TRANSLATION_DIRECTORIES=str(translations)).test_client()
     html = article_html(client, "en")
     version = ARTICLE.source_version
@@ -152,8 +149,7 @@ def test_a_check_of_an_older_english_keeps_the_clock_but_not_the_claim(database_
 
 def test_a_named_clinical_review_of_the_english_is_shown_and_claimed(database_url, tmp_path):
     translations = copy_translations(tmp_path / "translations")
-    for compiled in SHIPPED_TRANSLATIONS.glob("*/LC_MESSAGES/messages.mo"):  # what the site reads
-        shutil.copyfile(compiled, translations / compiled.relative_to(SHIPPED_TRANSLATIONS))
+    copy_compiled(translations)  # what the site reads
     version = ARTICLE.source_version
     with (translations / "en" / "medical-reviews.txt").open("a", encoding="utf-8") as handle:
         handle.write(f"{ARTICLE_SLUG} {version} {version + dt.timedelta(days=3)} clinical-review doctor Dr Ana Ruiz\n")

@@ -25,6 +25,7 @@ from app.i18n.locales import LOCALES
 from tests.comments_support import article_url
 from tests.conftest import LOCALE_CODES
 from tests.html_tree import parse_html
+from tests.sitemaps import sitemap_text
 from tests.test_public_pages import a_reader_with_cookies, assert_public
 
 CATALOGUES = {locale.code: locale.catalogue for locale in LOCALES}
@@ -171,7 +172,7 @@ def test_an_unknown_locale_has_no_numbers_page(client):
 
 
 def test_the_sitemap_lists_the_page_in_every_language_with_its_alternates(client):
-    xml = client.get("/sitemap.xml").get_data(as_text=True)
+    xml = sitemap_text(client)
     for locale in LOCALE_CODES:
         assert f"<loc>http://localhost/{locale}/emergency-numbers</loc>" in xml
     entry = xml.split("<loc>http://localhost/fr/emergency-numbers</loc>", 1)[1].split("</url>", 1)[0]

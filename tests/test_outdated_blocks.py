@@ -12,12 +12,12 @@ import re
 import pytest
 import yaml
 
-from app.content import DEFAULT_ARTICLES_DIR, article_by_slug, clear_cache
-from app.content.translation_state import _states_in
+from app.content import DEFAULT_ARTICLES_DIR, article_by_slug, article_translations, clear_cache
 from app.i18n_tools.catalogues import load, merge_template, save
 from app.i18n_tools.checks import check_catalogue
 from tests.conftest import ARTICLE_SLUG, make_test_app
 from tests.i18n_helpers import copy_translations, fallback_texts, rewrite
+from tests.sitemaps import sitemap_text
 from tests.test_translate_cli import cli
 
 ORDINARY = f"{ARTICLE_SLUG}|overview|symptoms"
@@ -27,7 +27,7 @@ CORRECTION = " Corrected sentence added to the English."
 
 def _clear_caches() -> None:
     clear_cache()
-    _states_in.cache_clear()
+    article_translations.forget()
 
 
 @pytest.fixture(params=[(ORDINARY, REQUIRED)])
@@ -96,7 +96,7 @@ def test_a_changed_required_block_unpublishes_the_language_until_translated_agai
     response = client.get(f"/es/articles/{ARTICLE_SLUG}")
     assert response.status_code == 302 and response.headers["Location"] == f"/en/articles/{ARTICLE_SLUG}"
     assert f"/es/articles/{ARTICLE_SLUG}" not in client.get("/es/").get_data(as_text=True)
-    assert f"/es/articles/{ARTICLE_SLUG}" not in client.get("/sitemap.xml").get_data(as_text=True)
+    assert f"/es/articles/{ARTICLE_SLUG}" not in sitemap_text(client)
     english = client.get(f"/en/articles/{ARTICLE_SLUG}").get_data(as_text=True)
     # Every catalogue holds the old English's translation: only the English is an alternate.
     alternates = re.findall(r'<link rel="alternate" hreflang="([^"]+)"', english)
@@ -126,7 +126,7 @@ def test_a_changed_required_block_unpublishes_the_language_until_translated_agai
 
 def test_stats_counts_outdated_and_required_outdated_blocks(corrected, tmp_path):
     translations, _, _ = corrected
-    result = cli(tmp_path, translations, "stats")
+    result = cli(tmp_path, translations, "stats", "--details")
     assert result.exit_code == 0, result.output
     rows = [line.split() for line in result.output.splitlines()]
     header = rows[0]

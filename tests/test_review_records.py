@@ -89,8 +89,8 @@ def test_the_article_and_the_about_page_say_how_it_was_reviewed(database_url, tm
     client = app.test_client()
     html = client.get(f"/es/articles/{ARTICLE_SLUG}").get_data(as_text=True)
     block = html.split('<div id="medical-review">', 1)[1].split("</div>", 1)[0]
-    # Until the lead merges the catalogues these labels are English (the site's fallback).
-    assert "Back-translation: Sam Lee, nurse, <time datetime=" in block
+    # The copy is compiled as shipped: the labels are in the page's language.
+    assert "Retrotraducción: Sam Lee, enfermero, <time datetime=" in block
     assert f'datetime="{(VERSION + dt.timedelta(days=2)).isoformat()}"' in block
     assert "Tested with parents and carers" not in block  # a review of an older English lapses
     assert 'id="unreviewed-translation"' not in html

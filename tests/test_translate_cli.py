@@ -13,6 +13,7 @@ from flask_babel import ngettext
 
 from app import create_app
 from app.content import article_by_slug
+from app.content.article_translations import read_article
 from app.content.publication import publication_contexts
 from app.i18n.locales import LOCALES, SiteLocale, read_registry
 from app.i18n_tools.catalogues import load, merge_template, save
@@ -122,7 +123,10 @@ def test_compile_leaves_fuzzy_translations_out(tmp_path):
 
     translations = Translations.load(str(directory), ["es"])
     assert translations.gettext("Contents") == "Contents"
-    assert translations.pgettext(TITLE_CONTEXT, "Muscle spasms in children") == "Espasmos musculares en niños"
+    # Article messages go to one file per article, read by the pages of that article alone.
+    assert translations.pgettext(TITLE_CONTEXT, "Muscle spasms in children") == "Muscle spasms in children"
+    compiled = read_article(directory / "es" / "LC_MESSAGES" / "messages.po", ARTICLE_SLUG)
+    assert compiled.text(TITLE_CONTEXT, "Muscle spasms in children") == "Espasmos musculares en niños"
 
 
 @pytest.mark.parametrize(
@@ -221,7 +225,7 @@ def test_stats_counts_translated_fuzzy_untranslated_per_part_with_review_status(
     (directory / "es" / "medical-reviews.txt").write_text(
         f"{ARTICLE_SLUG} 2026-01-01 2026-01-05 back-translation medical-translator Sam Lee\n"
     )
-    result = cli(tmp_path, directory, "stats")
+    result = cli(tmp_path, directory, "stats", "--details")
     assert result.exit_code == 0, result.output
     rows = [line.split() for line in result.output.splitlines()]
     assert rows[0][:6] == ["locale", "part", "translated", "fuzzy", "untranslated", "percent"]
@@ -251,7 +255,7 @@ def test_check_names_file_and_line_of_a_broken_copy(tmp_path):
         msgid: load(path).get(msgid, context=ctx).lineno
         for msgid, ctx in [("Contents", None), ("Muscle spasms in children", TITLE_CONTEXT)]
     }
-    result = cli(tmp_path, translations, "check")
+    result = cli(tmp_path, translations, "check", "--details")
     assert result.exit_code == 1
     assert f'fr/LC_MESSAGES/messages.po:{line_of["Contents"]}: untranslated: "Contents"' in result.output
     # An article message whose translation is fuzzy is shown in English: reported, not a failure.

@@ -24,6 +24,7 @@ from tests.comments_support import SAME_ORIGIN
 from tests.conftest import ARTICLE_SLUG, LOCALE_CODES, make_test_app
 from tests.i18n_helpers import copy_translations, rewrite
 from tests.newsletter_support import SITE_URL, mailbox_fixture, smtp_config, text_of  # noqa: F401 (`mailbox`)
+from tests.sitemaps import sitemap_text
 from tests.test_translate_cli import cli
 
 TRANSLATED = [code for code in LOCALE_CODES if code != "en"]
@@ -81,7 +82,7 @@ def test_an_untranslated_article_leads_to_the_english_and_is_not_listed(two_arti
 
 
 def test_sitemap_lists_each_article_in_the_languages_that_publish_it(two_articles, database_url, tmp_path):
-    xml = make_test_app(database_url, tmp_path).test_client().get("/sitemap.xml").get_data(as_text=True)
+    xml = sitemap_text(make_test_app(database_url, tmp_path).test_client())
     locs = re.findall(r"<loc>http://localhost(/[^<]+)</loc>", xml)
     for locale in LOCALE_CODES:
         assert f"/{locale}/articles/{ARTICLE_SLUG}" in locs
@@ -123,7 +124,7 @@ def test_catalogues_extract_the_new_article_and_publish_it_once_translated(two_a
     assert cli(tmp_path, translations, "update").exit_code == 0
 
     # Untranslated everywhere: `check` passes and says where it is not published yet.
-    result = cli(tmp_path, translations, "check")
+    result = cli(tmp_path, translations, "check", "--details")
     assert result.exit_code == 0, result.output
     waiting = [line for line in result.output.splitlines() if f"{SECOND_SLUG}: not published in this language" in line]
     assert len(waiting) == len(TRANSLATED), result.output
@@ -145,10 +146,10 @@ def test_catalogues_extract_the_new_article_and_publish_it_once_translated(two_a
     assert '<h1 id="article-title">[es] High temperature (fever) in children</h1>' in html
     # Its other blocks wait in English, marked as such.
     assert 'lang="en" dir="ltr">Give them plenty to drink.<' in html
-    assert f"/es/articles/{SECOND_SLUG}" in client.get("/sitemap.xml").get_data(as_text=True)
+    assert f"/es/articles/{SECOND_SLUG}" in sitemap_text(client)
     assert 'hreflang="es"' in client.get(f"/en/articles/{SECOND_SLUG}").get_data(as_text=True)
-    assert f"/fr/articles/{SECOND_SLUG}" not in client.get("/sitemap.xml").get_data(as_text=True)
-    result = cli(tmp_path, translations, "check")
+    assert f"/fr/articles/{SECOND_SLUG}" not in sitemap_text(client)
+    result = cli(tmp_path, translations, "check", "--details")
     assert result.exit_code == 0, result.output
     assert "es/LC_MESSAGES/messages.po" not in "".join(
         line for line in result.output.splitlines() if f"{SECOND_SLUG}: not published" in line

@@ -8,4 +8,4 @@ bp = Blueprint("articles", __name__)
 # Every page that lists or shows an article asks the same question of its translation.
 bp.add_app_template_global(review_status)
 
-from app.articles import about, emergency, routes  # noqa: E402,F401
+from app.articles import a_to_z, about, emergency, routes, sitemaps  # noqa: E402,F401

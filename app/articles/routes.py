@@ -9,14 +9,14 @@ from flask import Flask, Response, abort, current_app, jsonify, redirect, render
 from sqlalchemy import text
 
 from app.articles import bp
+from app.articles.a_to_z import home_context
 from app.articles.page import article_page_context, canonical_comments_value, comments_page_number, comments_query
 from app.caching import keep_private, public_page
 from app.caching.revision import page_revision
-from app.content import all_articles, article_by_slug
-from app.content.publication import is_published, published_articles, published_locales
-from app.content.rendering import render_article
+from app.content import article_by_slug
+from app.content.publication import is_published
 from app.extensions import db
-from app.i18n.locales import SOURCE_LOCALE, current_locale, listed_locales, negotiate_locale, registered_locales
+from app.i18n.locales import SOURCE_LOCALE, current_locale, negotiate_locale, registered_locales
 
 
 def _article_version(app: Flask, view_args: Mapping[str, Any]) -> Hashable:
@@ -34,10 +34,7 @@ def root():
 @bp.get("/<locale>/")
 @public_page()
 def home(locale: str):
-    site_locale = current_locale()
-    is_source = site_locale.code == SOURCE_LOCALE.code
-    articles = [render_article(article, source_locale=is_source) for article in published_articles(site_locale)]
-    return render_template("articles/home.html", articles=articles)
+    return render_template("articles/home.html", **home_context(current_locale()))
 
 
 @bp.get("/<locale>/articles/<slug>")
@@ -55,22 +52,6 @@ def article(locale: str, slug: str):
         keep_private()
         return redirect(url_for("articles.article", slug=slug, comments=page or None), code=301)
     return render_template("articles/article.html", **article_page_context(found, comments_page_number(request.args)))
-
-
-@bp.get("/sitemap.xml")
-@public_page()
-def sitemap():
-    site = current_app.config["SITE_URL"]
-    locales = listed_locales()  # a language not yet listed is not offered to search engines
-    pages = [
-        ("articles.home", {}, locales),
-        ("articles.about", {}, locales),
-        ("articles.emergency_numbers", {}, locales),
-    ]
-    # An article is listed, with its alternates, only in the languages that publish it.
-    pages += [("articles.article", {"slug": item.slug}, published_locales(item, locales)) for item in all_articles()]
-    xml = render_template("articles/sitemap.xml", pages=pages, site=site)
-    return Response(xml, mimetype="application/xml")
 
 
 @bp.get("/robots.txt")

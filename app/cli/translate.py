@@ -6,11 +6,11 @@ import sys
 from pathlib import Path
 
 import click
-from babel.messages.mofile import write_mo
 from flask.cli import AppGroup
 
 from app.cli.articles import article_problems
 from app.content import ArticleError, all_articles, articles_dir, load_library
+from app.content.publication import compile_for_site
 from app.content.review import read_reviews, reviews_path
 from app.content.translation_state import State, english_of, message_states
 from app.i18n import files
@@ -26,7 +26,8 @@ from app.i18n_tools.checks import (
     check_up_to_date,
 )
 from app.i18n_tools.glossary import COLUMNS, glossary_path, read_glossary, urgency_path
-from app.i18n_tools.stats import UI, catalogue_counts
+from app.i18n_tools.report import about_article, summary
+from app.i18n_tools.stats import UI, catalogue_counts, stats_summary
 from app.i18n_tools.tbx import glossary_tbx
 from app.i18n_tools.template import add_article, source_template
 
@@ -66,8 +67,10 @@ def update() -> None:
 
 @translate.command()
 def compile() -> None:  # noqa: A001 - the verb translators know
-    """Compile every catalogue to .mo files (fuzzy translations are left out)."""
+    """Compile every catalogue for the site (fuzzy translations are left out): messages.mo with
+    the interface, and one file per article that pages read one at a time."""
     errors = 0
+    articles = load_library(articles_dir()).articles
     for _, path in files.catalogue_paths(files.translations_dir()):
         catalog = catalogues.load(path)
         for message, found in catalog.check():
@@ -76,8 +79,7 @@ def compile() -> None:  # noqa: A001 - the verb translators know
             for error in found:
                 errors += 1
                 click.echo(f"{path}:{message.lineno}: {error}", err=True)
-        with path.with_suffix(".mo").open("wb") as handle:
-            write_mo(handle, catalog)
+        compile_for_site(catalog, path, articles)
         click.echo(f"compiled {path}")
     if errors:
         raise click.ClickException(f"{errors} error(s): run `flask translate check` for details")
@@ -159,10 +161,15 @@ def _review_status(directory: Path, catalogue: str, slug: str) -> str:
 
 
 @translate.command()
-def stats() -> None:
-    """A table per locale: the UI, then each article with its outdated blocks, review and English version."""
+@click.option("--details", is_flag=True, help="The full table: the UI and every article, per locale.")
+@click.option("--article", "slug", metavar="SLUG", help="The table's rows for this article only.")
+def stats(details: bool, slug: str | None) -> None:
+    """Per locale: the UI and the articles in a few lines, the articles most in need first;
+    --details (or --article SLUG) for a row per article with its outdated blocks, review and English version."""
     directory = files.translations_dir()
     articles = {article.slug: article for article in all_articles()}
+    if slug is not None and slug not in articles:
+        raise click.ClickException(f"no article {slug!r} in {articles_dir()}")
     header = (
         "locale",
         "part",
@@ -176,15 +183,25 @@ def stats() -> None:
         "medical review",
     )
     rows = [header]
+    summaries: list[str] = []
+    english = {context: text for article in articles.values() for context, text in english_of(article).items()}
     for catalogue, path in files.catalogue_paths(directory):
         catalog = catalogues.load(path)
-        for part, counts in catalogue_counts(catalog, list(articles)).items():
+        # Every article message's state at once: one pass over the catalogue, whatever its size.
+        states = message_states(catalog, english)
+        counts = catalogue_counts(catalog, list(articles))
+        summaries += stats_summary(catalogue, counts, states, articles)
+        for part, part_counts in counts.items():
+            if slug is not None and part != slug:
+                continue
+            if not (details or slug) and part != UI:
+                continue
             outdated = required_outdated = "-"
             version = review = ""
             if part != UI:
                 article = articles[part]
-                states = message_states(catalog, english_of(article))
-                stale = {context for context, state in states.items() if state is State.OUTDATED}
+                mine = english_of(article)
+                stale = {context for context in mine if states[context] is State.OUTDATED}
                 outdated = str(len(stale))
                 required_outdated = str(len(stale & article.required_contexts()))
                 version = article.source_version.isoformat()
@@ -193,10 +210,10 @@ def stats() -> None:
                 (
                     catalogue,
                     part,
-                    str(counts.translated),
-                    str(counts.fuzzy),
-                    str(counts.untranslated),
-                    f"{counts.percent}%",
+                    str(part_counts.translated),
+                    str(part_counts.fuzzy),
+                    str(part_counts.untranslated),
+                    f"{part_counts.percent}%",
                     outdated,
                     required_outdated,
                     version,
@@ -210,12 +227,21 @@ def stats() -> None:
             for index, (cell, width) in enumerate(zip(row, widths, strict=True))
         ]
         click.echo("  ".join(cells).rstrip())
+    if not (details or slug):
+        for line in summaries:
+            click.echo(line)
+        click.echo("A row per article: flask translate stats --details; one article: --article SLUG")
 
 
 @translate.command()
 @click.argument("codes", nargs=-1)
-def check(codes: tuple[str, ...]) -> None:
-    """Fail, naming file and line, on any problem that must not reach readers."""
+@click.option("--details", is_flag=True, help="Print every problem and note, one per line (file:line: ...).")
+@click.option("--article", "slug", metavar="SLUG", help="Print this article's state and every line about it.")
+def check(codes: tuple[str, ...], details: bool, slug: str | None) -> None:
+    """Fail, naming file and line, on any problem that must not reach readers.
+
+    By default a summary that fits a screen: the failures, counts of notes by kind, the articles
+    most in need and where they are not published."""
     directory = files.translations_dir()
     registered = {loc.catalogue: loc for loc in registered_locales() if loc.code != SOURCE_LOCALE.code}
     shipped = {catalogue for catalogue, loc in registered.items() if loc.listed}
@@ -251,8 +277,15 @@ def check(codes: tuple[str, ...]) -> None:
         if site_locale := registered.get(catalogue):
             problems += check_language_files(directory, site_locale) + check_listing(path, site_locale)
         problems += check_reviews(directory, catalogue)
-    for problem in problems:
-        click.echo(str(problem))
+    totals = {article.slug: len(article.messages()) for article in all_articles()}
+    if details:
+        lines = [str(problem) for problem in problems]
+    elif slug:
+        lines = about_article(problems, slug, totals)
+    else:
+        lines = summary(problems, totals)
+    for line in lines:
+        click.echo(line)
     failures = [problem for problem in problems if not problem.note]
     if failures:
         click.echo(f"{len(failures)} problem(s) in translations.", err=True)

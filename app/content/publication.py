@@ -9,9 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
-from app.content import Article, all_articles
-from app.content.translation_state import State, catalogue_states
+from babel.messages.catalog import Catalog
+
+from app.content import Article
+from app.content.article_translations import NOTHING, compile_catalogue, read_index
+from app.content.translation_state import State
 from app.i18n.files import catalogue_path, translations_dir
 from app.i18n.locales import SOURCE_LOCALE, SiteLocale, registered_locales
 
@@ -35,9 +39,13 @@ def blocking(article: Article, site_locale: SiteLocale, states: dict[str, State]
     """None when the article is published in the language, else what holds it back."""
     if site_locale.code == SOURCE_LOCALE.code:
         return None
-    if states is None:
-        states = catalogue_states(catalogue_path(translations_dir(), site_locale.catalogue))
     wanted = publication_contexts(article)
+    if states is None:
+        # The compiled index of the language, never the whole catalogue.
+        index = read_index(catalogue_path(translations_dir(), site_locale.catalogue))
+        translations = index.get(article.slug, NOTHING)
+        english = {message.context: message.text for message in article.messages() if message.context in wanted}
+        states = translations.states(english)
     missing = frozenset(context for context in wanted if states.get(context, State.MISSING) is State.MISSING)
     outdated = frozenset(context for context in wanted if states.get(context) is State.OUTDATED)
     if not missing and not outdated:
@@ -49,9 +57,11 @@ def is_published(article: Article, site_locale: SiteLocale) -> bool:
     return blocking(article, site_locale) is None
 
 
-def published_articles(site_locale: SiteLocale) -> list[Article]:
-    return [article for article in all_articles() if is_published(article, site_locale)]
-
-
 def published_locales(article: Article, locales: Iterable[SiteLocale] | None = None) -> list[SiteLocale]:
     return [loc for loc in (locales or registered_locales()) if is_published(article, loc)]
+
+
+def compile_for_site(catalog: Catalog, catalogue_po: Path, articles: Iterable[Article]) -> None:
+    """`flask translate compile` for one catalogue: what the site reads, with each article's
+    publication contexts in the language's index."""
+    compile_catalogue(catalog, catalogue_po, {article.slug: publication_contexts(article) for article in articles})

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import get_translations
+from flask_babel import get_locale
 
 from app.content import Article, Message
-from app.content.translation_state import outdated_contexts
+from app.content.article_translations import ArticleTranslations, read_article, slug_of
 from app.i18n.files import catalogue_path, translations_dir
-from app.i18n.locales import current_locale
 
 
 @dataclass(frozen=True)
@@ -20,20 +19,21 @@ class RenderedText:
     is_outdated: bool = False
 
 
-def _outdated_here() -> frozenset[str]:
-    return outdated_contexts(catalogue_path(translations_dir(), current_locale().catalogue))
+def translations_here(slug: str) -> ArticleTranslations:
+    """An article's translations in the language being rendered (a page's, or a mail's)."""
+    return read_article(catalogue_path(translations_dir(), str(get_locale())), slug)
 
 
-def translate_message(message: Message, *, source_locale: bool, outdated: frozenset[str] = frozenset()) -> RenderedText:
+def translate_message(
+    message: Message, *, source_locale: bool, translations: ArticleTranslations | None = None
+) -> RenderedText:
     if source_locale:
         return RenderedText(message.text, False)
-    translations = get_translations()
-    key = f"{message.context}\x04{message.text}"
-    catalogue = getattr(translations, "_catalog", {})
-    translated = catalogue.get(key)
+    found = translations if translations is not None else translations_here(slug_of(message))
+    translated = found.text(message.context, message.text)
     if translated:
         return RenderedText(translated, False)
-    return RenderedText(message.text, True, message.context in outdated)
+    return RenderedText(message.text, True, message.context in found.started)
 
 
 @dataclass(frozen=True)
@@ -73,10 +73,10 @@ class RenderedArticle:
 
 
 def render_article(article: Article, *, source_locale: bool) -> RenderedArticle:
-    outdated = frozenset() if source_locale else _outdated_here()
+    translations = None if source_locale else translations_here(article.slug)
 
     def tr(message: Message) -> RenderedText:
-        return translate_message(message, source_locale=source_locale, outdated=outdated)
+        return translate_message(message, source_locale=source_locale, translations=translations)
 
     return RenderedArticle(
         article=article,

@@ -12,13 +12,10 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from functools import lru_cache
-from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
 
-from app.content import Article, Library, articles_dir, load_library
-from app.i18n import pofile
+from app.content import Article
 
 
 class State(enum.Enum):
@@ -53,28 +50,3 @@ def message_states(catalog: Catalog, english: Mapping[str, str]) -> dict[str, St
         else:
             states[context] = State.MISSING
     return states
-
-
-@lru_cache(maxsize=32)
-def _states_in(path: str, modified: int, library: Library) -> dict[str, State]:
-    # Keyed by modification time (a deployed catalogue is read once per worker, a changed one
-    # again) and by the loaded articles folder (another folder has other messages).
-    catalog = pofile.load(Path(path))
-    states: dict[str, State] = {}
-    for article in library.articles:
-        states.update(message_states(catalog, english_of(article)))
-    return states
-
-
-def catalogue_states(catalogue_path: Path) -> dict[str, State]:
-    """The state of every article message in this catalogue (none when it does not exist)."""
-    try:
-        modified = catalogue_path.stat().st_mtime_ns
-    except OSError:
-        return {}
-    return _states_in(str(catalogue_path), modified, load_library(articles_dir()))
-
-
-def outdated_contexts(catalogue_path: Path) -> frozenset[str]:
-    """The msgctxts of article messages whose translation in this catalogue is outdated."""
-    return frozenset(context for context, state in catalogue_states(catalogue_path).items() if state is State.OUTDATED)

@@ -6,7 +6,7 @@ import gettext
 import io
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
@@ -28,6 +28,7 @@ from app.i18n_tools.plurals import check_formula
 from app.i18n_tools.syntax import syntax_errors
 
 REFRESH = "run flask translate extract, then flask translate update"
+NOT_PUBLISHED = "article not published in this language yet"
 
 
 @dataclass(frozen=True, order=True)
@@ -37,6 +38,14 @@ class Problem:
     text: str
     # A note is worth a translator's attention but does not fail `check`.
     note: bool = False
+    # For the summary: the kind of problem (else the text up to its first colon), and the
+    # article it concerns, if any.
+    kind: str = field(default="", compare=False)
+    article: str = field(default="", compare=False)
+
+    @property
+    def group(self) -> str:
+        return self.kind or self.text.split(":", 1)[0]
 
     def __str__(self) -> str:
         path = Path(self.path)
@@ -234,7 +243,11 @@ def check_blocks(catalog: Catalog, path: Path, template: Catalog) -> list[Proble
                 f"{len(waiting)} message(s) are translated from the current English: the title, the summary "
                 "and every required block"
             )
-            problems.append(Problem(str(path), lines.get(waiting[0], 1), detail, note=True))
+            problems.append(
+                Problem(
+                    str(path), lines.get(waiting[0], 1), detail, note=True, kind=NOT_PUBLISHED, article=article.slug
+                )
+            )
     required = frozenset().union(*(article.required_contexts() for article in articles), frozenset())
     for context, state in states.items():
         if state is State.TRANSLATED:
@@ -244,7 +257,9 @@ def check_blocks(catalog: Catalog, path: Path, template: Catalog) -> list[Proble
         what = "its English changed since it was translated" if state is State.OUTDATED else "it has no translation"
         kind = "required block" if context in required else "block"
         detail = f'{kind} {state.value}, shown in English: "{short}" [{context}]: {what}'
-        problems.append(Problem(str(path), lines.get(context, 1), detail, note=True))
+        group = f"{kind} {state.value}, shown in English"
+        slug = context.split("|", 1)[0]
+        problems.append(Problem(str(path), lines.get(context, 1), detail, note=True, kind=group, article=slug))
     return problems
 
 
@@ -274,6 +289,10 @@ def check_language_files(translations: Path, site_locale: SiteLocale) -> list[Pr
     return problems
 
 
+# The kind of the note saying where a language not yet listed stands (printed in full by the summary).
+LISTING = "listing"
+
+
 def check_listing(path: Path, site_locale: SiteLocale) -> list[Problem]:
     """A language not yet listed: how much of its interface waits, as a note (never a failure)."""
     if site_locale.listed:
@@ -287,7 +306,7 @@ def check_listing(path: Path, site_locale: SiteLocale) -> list[Problem]:
         )
     else:
         detail = f"{site_locale.code}: the interface is translated: set listed = true in translations/locales.toml"
-    return [Problem(str(path), 1, detail, note=True)]
+    return [Problem(str(path), 1, detail, note=True, kind=LISTING)]
 
 
 def check_placeholders(catalog: Catalog, path: Path) -> list[Problem]:

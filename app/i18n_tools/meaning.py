@@ -198,8 +198,9 @@ def meaning_findings(
 
 def _terms_not_kept(terms: Glossary, sources: list[str], strings: list[str]) -> Iterator[tuple[Term, str]]:
     """Each term the English uses that a translated form leaves out, with its approved translations."""
+    plain = [_without_code(text) for text in sources]  # once per message, not once per term
     for term in terms.terms:
-        if not any(term.used_in(_without_code(text)) for text in sources):
+        if not any(term.used_in(text) for text in plain):
             continue
         if not all(term.kept_in(text) for text in strings if text):
             yield term, " or ".join(f'"{target}"' for target in term.targets)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from babel.messages.catalog import Catalog, Message
+
+from app.content import Article
+from app.content.publication import publication_contexts
+from app.content.translation_state import State
 
 UI = "UI"
 
@@ -49,3 +53,28 @@ def catalogue_counts(catalog: Catalog, slugs: Iterable[str]) -> dict[str, Counts
         if message.id:
             counts[part_of(message, slugs)].add(message)
     return counts
+
+
+ARTICLES_SHOWN = 5
+
+
+def stats_summary(
+    catalogue: str, counts: Mapping[str, Counts], states: Mapping[str, State], articles: Mapping[str, Article]
+) -> list[str]:
+    """A few lines per catalogue: how many articles it publishes and translates in full, and the
+    articles most in need (fewest translated; what holds back publication first)."""
+    need = []
+    published = complete = 0
+    for slug, article in articles.items():
+        waiting = [context for context in publication_contexts(article) if states.get(context) is not State.TRANSLATED]
+        published += not waiting
+        complete += counts[slug].percent == 100
+        if counts[slug].percent < 100:
+            need.append((not waiting, counts[slug].percent, slug, len(waiting)))
+    lines = [f"{catalogue}: {published}/{len(articles)} articles published, {complete} fully translated"]
+    for is_published, percent, slug, waiting in sorted(need)[:ARTICLES_SHOWN]:
+        where = "published" if is_published else f"not published ({waiting} message(s) hold it back)"
+        lines.append(f"  {slug}: {percent}% translated, {where}")
+    if len(need) > ARTICLES_SHOWN:
+        lines.append(f"  ... and {len(need) - ARTICLES_SHOWN} more not fully translated")
+    return lines

@@ -49,6 +49,11 @@ def _submit(page: Page, button: str) -> Response | None:
     return navigation.value
 
 
+def _open_first_letter(page: Page) -> Response | None:
+    """From the home page, the first letter of the A to Z, as a reader follows it."""
+    return _submit(page, "nav.a-to-z a")
+
+
 def _post_empty_comment(page: Page) -> Response | None:
     return _submit(page, "form.comment-form button[type=submit]")
 
@@ -112,6 +117,7 @@ def _subscribe(page: Page) -> Response | None:
 
 PAGE_KINDS: list[PageKind] = [
     PageKind("home", "/{locale}/"),
+    PageKind("a-to-z-letter", "/{locale}/", 200, _open_first_letter),
     PageKind("article", ARTICLE_PATH),
     PageKind("second-article", SECOND_ARTICLE_PATH),
     PageKind("about", "/{locale}/about"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from flask import Flask, url_for
 
-LOCALISED_VALUES = {"slug": "muscle-spasms-in-children", "token": "x"}
+LOCALISED_VALUES = {"slug": "muscle-spasms-in-children", "token": "x", "letter": "m", "page": "2", "number": "1"}
 
 
 def _localised_rules(app: Flask):

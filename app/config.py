@@ -81,6 +81,9 @@ def settings_from_environment(instance_path: Path) -> dict[str, object]:
         # a change (an approved comment) reaches every reader within their sum.
         "PUBLIC_SHARED_MAX_AGE": int(env("PUBLIC_SHARED_MAX_AGE") or 5),
         "PUBLIC_STALE_WHILE_REVALIDATE": int(env("PUBLIC_STALE_WHILE_REVALIDATE") or 5),
+        # Seconds a worker trusts an article page's revision (its comments) before reading it
+        # again: a moderation decision through another worker or host shows within this time.
+        "PAGE_REVISION_MAX_AGE": float(env("PAGE_REVISION_MAX_AGE") or 1),
         # Seconds a shared cache may serve its copy while the site fails or is down (a week).
         "PUBLIC_STALE_IF_ERROR": int(env("PUBLIC_STALE_IF_ERROR") or 7 * 24 * 3600),
         # Host names the site answers to; any other Host header gets 400 (never reflected).

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from flask import current_app
 from sqlalchemy import func, select
 
+from app.caching.revision import revision_changed
 from app.comments.models import Comment, CommentStatus
 from app.extensions import db
 from app.moderation.models import Moderator
@@ -45,4 +47,6 @@ def decide(ids: Iterable[int], status: CommentStatus, moderator: Moderator | Non
         comment.decided_at = now
         comment.decided_by_id = moderator.id if moderator is not None else None
     db.session.commit()
+    # This worker shows the decision at once; others within PAGE_REVISION_MAX_AGE.
+    revision_changed(current_app, {comment.article_slug for comment in comments})
     return sorted(comment.id for comment in comments)

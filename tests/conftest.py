@@ -35,6 +35,10 @@ from app.extensions import db
 # Test apps store each public page once per test, so the best brotli level (about 50 ms a page)
 # would dominate the suite: they compress at the quick level. Live servers keep the best one.
 store.BEST = store.QUICK
+# Moderators' passwords: scrypt at 1/32 of the production cost (about 3 ms a hash instead of
+# 100 ms, which dominated the moderation tests); tests/test_security.py checks the production
+# setting keeps the full cost.
+TEST_PASSWORD_HASH_METHOD = "scrypt:1024:8:1"
 
 LOCALE_CODES = ["en", "es", "fr", "zh-hans", "ar"]
 ARTICLE_SLUG = "muscle-spasms-in-children"
@@ -176,6 +180,7 @@ def make_test_app(database_url: str, tmp_path: Path, **overrides: object) -> Fla
         "RATELIMIT_ENABLED": False,
         "SITE_URL": "http://localhost",
         "MAIL_SERVER": "",
+        "PASSWORD_HASH_METHOD": TEST_PASSWORD_HASH_METHOD,
     }
     config.update(overrides)
     app = create_app(config)

@@ -22,6 +22,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from flask_migrate import upgrade
+from hypothesis import settings
 from jinja2 import BytecodeCache
 from jinja2.bccache import Bucket
 from sqlalchemy import create_engine, text
@@ -39,6 +40,17 @@ store.BEST = store.QUICK
 # 100 ms, which dominated the moderation tests); tests/test_security.py checks the production
 # setting keeps the full cost.
 TEST_PASSWORD_HASH_METHOD = "scrypt:1024:8:1"
+
+# Hypothesis: the full suite (`make test`, which CI runs) tries every property with its full count
+# of examples; the fast loop (`make test-fast` loads the "fast" profile) a quarter of them, the
+# same strategies and checks.
+settings.register_profile("fast")
+
+
+def hypothesis_examples(full: int) -> int:
+    """How many examples a property tries: `full`, or a quarter (at least 15) in the fast loop."""
+    return max(15, full // 4) if settings.get_current_profile_name() == "fast" else full
+
 
 LOCALE_CODES = ["en", "es", "fr", "zh-hans", "ar"]
 ARTICLE_SLUG = "muscle-spasms-in-children"

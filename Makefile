@@ -44,7 +44,7 @@ test: translations $(SCREEN_READER_STAMP)
 	$(BIN)/pytest -n 2 --dist loadgroup -p no:cacheprovider
 
 test-fast: translations
-	$(BIN)/pytest -m "not browser and not slow" -n 2 --dist loadgroup -p no:cacheprovider
+	$(BIN)/pytest -m "not browser and not slow" -n 2 --dist loadgroup -p no:cacheprovider --hypothesis-profile=fast
 
 # The newest releases pyproject.toml allows, in a venv of their own, against the fast tests:
 # a new Babel/CLDR or library release shows up here the day it ships.

@@ -118,4 +118,7 @@ class Defaults:
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_SWALLOW_ERRORS = True
     COMMENTS_PER_PAGE = 20
+    # Werkzeug's method for moderators' password hashes: "scrypt" is its strong default cost
+    # (n=32768, r=8, p=1). Only the test suite lowers it, as "scrypt:<n>:8:1".
+    PASSWORD_HASH_METHOD = "scrypt"
     COMMENT_IP_RETENTION_DAYS = 30

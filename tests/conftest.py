@@ -22,6 +22,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from flask_migrate import upgrade
+from hypothesis import settings
 from jinja2 import BytecodeCache
 from jinja2.bccache import Bucket
 from sqlalchemy import create_engine, text
@@ -35,6 +36,21 @@ from app.extensions import db
 # Test apps store each public page once per test, so the best brotli level (about 50 ms a page)
 # would dominate the suite: they compress at the quick level. Live servers keep the best one.
 store.BEST = store.QUICK
+# Moderators' passwords: scrypt at 1/32 of the production cost (about 3 ms a hash instead of
+# 100 ms, which dominated the moderation tests); tests/test_security.py checks the production
+# setting keeps the full cost.
+TEST_PASSWORD_HASH_METHOD = "scrypt:1024:8:1"
+
+# Hypothesis: the full suite (`make test`, which CI runs) tries every property with its full count
+# of examples; the fast loop (`make test-fast` loads the "fast" profile) a quarter of them, the
+# same strategies and checks.
+settings.register_profile("fast")
+
+
+def hypothesis_examples(full: int) -> int:
+    """How many examples a property tries: `full`, or a quarter (at least 15) in the fast loop."""
+    return max(15, full // 4) if settings.get_current_profile_name() == "fast" else full
+
 
 LOCALE_CODES = ["en", "es", "fr", "zh-hans", "ar"]
 ARTICLE_SLUG = "muscle-spasms-in-children"
@@ -176,6 +192,7 @@ def make_test_app(database_url: str, tmp_path: Path, **overrides: object) -> Fla
         "RATELIMIT_ENABLED": False,
         "SITE_URL": "http://localhost",
         "MAIL_SERVER": "",
+        "PASSWORD_HASH_METHOD": TEST_PASSWORD_HASH_METHOD,
     }
     config.update(overrides)
     app = create_app(config)

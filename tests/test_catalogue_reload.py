@@ -44,6 +44,7 @@ def compile_env(translations: Path, tmp_path: Path) -> dict[str, str]:
     }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("reload", "shows_change"), [(True, True), (False, False)])
 def test_a_recompiled_catalogue_shows_on_the_next_page_only_where_reloading_is_on(
     database_url, tmp_path, reload, shows_change

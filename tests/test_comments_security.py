@@ -21,7 +21,7 @@ from tests.comments_support import (
     post_comment,
     set_status,
 )
-from tests.conftest import LOCALE_CODES
+from tests.conftest import LOCALE_CODES, hypothesis_examples
 
 XSS_AND_INJECTION = [
     "<script>alert(1)</script>",
@@ -136,7 +136,7 @@ def test_cleaned_text_holds_no_markup_and_is_stable(vector):
 # --- what people type stays as typed -------------------------------------------------------------
 
 BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-PROPERTY = settings(max_examples=300, deadline=None, database=None)  # no .hypothesis/ in the tree
+PROPERTY = settings(max_examples=hypothesis_examples(300), deadline=None, database=None)  # no .hypothesis/ in the tree
 # Any character a person can type, but controls (other than newline and tab), bidi overrides
 # and "<" (markup's only way in; the strategies below add it back in prose-shaped places).
 typed_characters = st.characters(

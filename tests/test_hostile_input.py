@@ -22,6 +22,7 @@ from tests.conftest import (
     ARTICLE_SLUG,
     LOCALE_CODES,
     csrf_token_from,
+    hypothesis_examples,
     make_test_app,
     throwaway_database,
 )
@@ -33,7 +34,7 @@ HTML_LANG = re.compile(r'<html lang="([^"]+)"')
 PROBE = "<x-probe"
 
 HOSTILE = settings(
-    max_examples=int(os.environ.get("HOSTILE_EXAMPLES", 60)),
+    max_examples=hypothesis_examples(int(os.environ.get("HOSTILE_EXAMPLES", 60))),
     deadline=None,
     database=None,  # no .hypothesis/ directory in the working tree
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],

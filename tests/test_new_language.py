@@ -12,6 +12,7 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pytest
 from babel.dates import format_date
 from babel.messages.catalog import Catalog
 
@@ -54,6 +55,7 @@ def set_listed(registry: Path, code: str) -> None:
     registry.write_text(text[:entry] + text[entry:].replace("listed = false", "listed = true", 1), encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_persian_end_to_end_from_the_guide(database_url, tmp_path):
     translations = copy_translations(tmp_path / "translations", term_lists=True)
 

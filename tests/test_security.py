@@ -14,9 +14,10 @@ import requests
 from flask import Flask
 from sqlalchemy import select, text
 
+from app import create_app
 from app.comments.models import CommentStatus
 from app.extensions import db, limiter
-from app.moderation.models import Moderator
+from app.moderation.models import Moderator, password_hash_method
 from app.newsletter.models import Subscriber, SubscriberStatus
 from app.newsletter.tokens import confirm_token, unsubscribe_token
 from tests.comments_support import SAME_ORIGIN, all_comments, article_url, comments_url, post_comment
@@ -408,6 +409,18 @@ def test_passwords_are_stored_as_scrypt_hashes(app, moderator):
         stored = db.session.execute(select(Moderator.password_hash)).scalar_one()
     assert stored.startswith("scrypt:")
     assert PASSWORD not in stored
+
+
+def test_production_hashes_passwords_with_full_cost_scrypt(tmp_path):
+    """Tests hash at a lower cost (tests/conftest.py); the shipped setting is Werkzeug's full
+    scrypt cost, for new passwords and for the unknown-address check alike."""
+    production = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://", "INSTANCE_PATH": str(tmp_path)})
+    with production.app_context():
+        moderator = Moderator(email="mod@example.org")
+        moderator.set_password(PASSWORD)
+        unknown_address_method = password_hash_method()
+    assert moderator.password_hash.startswith("scrypt:32768:8:1$")
+    assert unknown_address_method == "scrypt"
 
 
 # --- logs -------------------------------------------------------------------------------------

@@ -113,6 +113,7 @@ def translate_for_publication(catalog, slug: str) -> None:
             message.string = f"[es] {message.id}"
 
 
+@pytest.mark.slow
 def test_catalogues_extract_the_new_article_and_publish_it_once_translated(two_articles, database_url, tmp_path):
     translations = copy_translations(tmp_path / "translations")
     result = cli(tmp_path, translations, "extract")

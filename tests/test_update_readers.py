@@ -23,7 +23,8 @@ from tests.po_tools import msgcat, msgfmt_errors, previous_english
 
 # One worker runs the module and its project copy is a session fixture, so the copy is extracted
 # and updated once (a module fixture is set up again whenever the worker interleaves another module).
-pytestmark = pytest.mark.xdist_group("update_readers")
+# Slow: the CLI runs in subprocesses on a project copy (about 25 s); `make test` runs it.
+pytestmark = [pytest.mark.xdist_group("update_readers"), pytest.mark.slow]
 
 ARTICLE = Path("app/content/articles") / f"{ARTICLE_SLUG}.yaml"
 FORMS = Path("app/comments/forms.py")

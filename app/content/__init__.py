@@ -23,9 +23,6 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
 # The shipped articles; ARTICLES_DIR (environment or app config) points the site elsewhere.
 DEFAULT_ARTICLES_DIR = Path(__file__).resolve().parent / "articles"
 log = logging.getLogger(__name__)
-# libyaml's safe loader when PyYAML was built with it: the pure-Python one takes about a second
-# per article file on a busy machine, which a site of hundreds of articles pays at every start.
-YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -162,11 +159,28 @@ def parse_article(source: object, *, path: str = "<article>", positions: Positio
     )
 
 
+# libyaml's parser where PyYAML was built with it: about ten times faster than the pure-Python
+# one, and every start-up reads every article.
+FAST_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def compose_yaml(text: str) -> yaml.Node | None:
+    """The YAML node tree of a text (every node keeps its position)."""
+    return yaml.compose(text, Loader=FAST_YAML_LOADER)
+
+
+def _yaml_tree_and_data(text: str) -> tuple[yaml.Node | None, object]:
+    try:
+        return compose_yaml(text), yaml.load(text, Loader=FAST_YAML_LOADER)
+    except yaml.YAMLError:
+        # Parsed again by PyYAML's own parser, whose messages and positions the error quotes.
+        return yaml.compose(text), yaml.safe_load(text)
+
+
 def parse_article_text(text: str, path: str = "<article>") -> Article:
     """An article from the text of its file: one ArticleError for a syntax or schema problem."""
     try:
-        tree = yaml.compose(text, Loader=YAML_LOADER)
-        source = yaml.load(text, Loader=YAML_LOADER)  # noqa: S506 - a safe loader, in C when available
+        tree, source = _yaml_tree_and_data(text)
     except yaml.YAMLError as error:
         raise syntax_error(path, error) from None
     return parse_article(source, path=path, positions=Positions(tree))

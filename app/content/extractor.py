@@ -7,7 +7,7 @@ from typing import IO
 
 import yaml
 
-from app.content import YAML_LOADER, parse_article_text
+from app.content import compose_yaml, parse_article_text
 
 
 def extract_article(
@@ -20,7 +20,7 @@ def extract_article(
     """
     raw = fileobj.read().decode("utf-8")
     article = parse_article_text(raw, getattr(fileobj, "name", "<article>"))
-    lines = text_lines(yaml.compose(raw, Loader=YAML_LOADER))
+    lines = text_lines(compose_yaml(raw))
     for message in article.messages():
         yield lines.get(message.text, 1), "pgettext", (message.context, message.text), [message.note]
 

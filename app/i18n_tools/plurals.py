@@ -80,9 +80,10 @@ def form_layouts(locale: str) -> dict[int, tuple[str, ...]]:
     Either the categories that some count up to LARGEST_SITE_COUNT falls into (so Spanish and
     French need no form for exact millions) or every category CLDR has for the language.
     """
-    rule = cldr_rule(locale)
-    on_site = _in_cldr_order(rule(n) for n in SAMPLE if n <= LARGEST_SITE_COUNT)
-    everything = _in_cldr_order([*rule.tags, "other"])
+    on_site = _in_cldr_order(
+        category for n, category in zip(SAMPLE, sample_categories(locale), strict=True) if n <= LARGEST_SITE_COUNT
+    )
+    everything = _in_cldr_order([*cldr_rule(locale).tags, "other"])
     return {len(everything): everything, len(on_site): on_site}
 
 
@@ -104,11 +105,19 @@ def _form_name(index: int, layout: tuple[str, ...]) -> str:
     return f'form {index} ("{layout[index]}")'
 
 
-def _misplaced(formula: Callable[[int], int], rule: PluralRule, layout: tuple[str, ...]) -> dict:
+@lru_cache
+def sample_categories(locale: str) -> tuple[str, ...]:
+    """CLDR's category for each count of SAMPLE, in order (computed once per locale: Babel's rule
+    evaluation is the costly part of a check)."""
+    rule = cldr_rule(locale)
+    return tuple(rule(n) for n in SAMPLE)
+
+
+def _misplaced(formula: Callable[[int], int], categories: tuple[str, ...], layout: tuple[str, ...]) -> dict:
     """(form the formula gives, CLDR category) -> the sampled counts where those disagree."""
     found: dict[tuple[int, str], list[int]] = {}
-    for n in SAMPLE:
-        given, category = formula(n), rule(n)
+    for n, category in zip(SAMPLE, categories, strict=True):
+        given = formula(n)
         if not 0 <= given < len(layout):
             given = NO_SUCH_FORM
         expected = layout.index(category) if category in layout else None
@@ -140,7 +149,7 @@ def _compare(locale: str, plural_forms: str) -> FormulaReport:
         return report
     layout = layouts[count]
     try:
-        misplaced = _misplaced(formula, cldr_rule(locale), layout)
+        misplaced = _misplaced(formula, sample_categories(locale), layout)
     except ArithmeticError as error:  # "n % 0" passes the parser and fails only when run
         report.errors.append(f"Plural-Forms fails when computed: {error}")
         return report

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
 from babel.messages.catalog import Catalog
 
-from app.content import PROJECT_ROOT, YAML_LOADER, Article, ArticleError, articles_dir, load_library
+from app.content import PROJECT_ROOT, Article, ArticleError, articles_dir, compose_yaml, load_library
 from app.content.extractor import text_lines
 from app.i18n_tools.catalogues import extract_template
 
@@ -27,7 +26,7 @@ def add_articles(catalog: Catalog, directory: Path) -> None:
 
 
 def add_article(catalog: Catalog, article: Article, path: Path) -> None:
-    lines = text_lines(yaml.compose(path.read_text(encoding="utf-8"), Loader=YAML_LOADER))
+    lines = text_lines(compose_yaml(path.read_text(encoding="utf-8")))
     for message in article.messages():
         catalog.add(
             message.text,

@@ -1,9 +1,11 @@
-"""Moderator accounts (Flask-Login users); passwords hashed with Werkzeug's scrypt."""
+"""Moderator accounts (Flask-Login users); passwords hashed with Werkzeug's scrypt
+(PASSWORD_HASH_METHOD)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import String, func, select
 from sqlalchemy.orm import Mapped, mapped_column
@@ -11,6 +13,11 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.extensions import db
 from app.timeutil import UTCDateTime, utcnow
+
+
+def password_hash_method() -> str:
+    """The app's PASSWORD_HASH_METHOD: Werkzeug's full-cost scrypt (app/config.py)."""
+    return str(current_app.config["PASSWORD_HASH_METHOD"])
 
 
 class Moderator(UserMixin, db.Model):
@@ -39,7 +46,7 @@ class Moderator(UserMixin, db.Model):
         ).scalar_one_or_none()
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password, method="scrypt")
+        self.password_hash = generate_password_hash(password, method=password_hash_method())
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

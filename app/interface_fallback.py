@@ -2,18 +2,25 @@
 not listed (partly translated): screen readers then read it with English pronunciation.
 
 Templates call `_()` and `ngettext()`; here they return such text as `EnglishText`, which Jinja
-writes as `<span lang="en" dir="ltr">…</span>` in page text. Where markup cannot go (the
-`<title>`, attribute values), templates remove the mark with the `unmarked` filter, which keeps
-the text exactly (no-break spaces included). Listed languages
-are complete (`flask translate check` fails otherwise), so their pages never change.
+writes as `<span lang="en" dir="ltr">…</span>` in page text. Python code (form labels, validation
+errors, status messages) calls this module's `gettext`, `ngettext`, `lazy_gettext` and
+`lazy_ngettext` instead of Flask-Babel's: they return the same `EnglishText`, or a `LazyText`
+that becomes one, so the form macros print such a label or error marked too. A flashed message
+keeps its mark across the redirect (Flask's session serialiser keeps objects with `__html__` as
+markup). Where markup cannot go (the `<title>`, attribute values, a select's options), the text
+stays plain: templates remove the mark with the `unmarked` filter, which keeps the text exactly
+(no-break spaces included). Listed languages are complete (`flask translate check` fails
+otherwise), so their pages never change.
 """
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from flask import Flask, has_request_context
 from flask_babel import get_translations
+from flask_babel.speaklater import LazyString
 from markupsafe import Markup, escape
 
 from app.i18n.locales import SOURCE_LOCALE, current_locale
@@ -39,12 +46,45 @@ def _marked(english: tuple[str, ...], translated: str) -> str:
     return EnglishText(translated)
 
 
-def gettext(string: str) -> str:
-    return _marked((string,), get_translations().ugettext(string))
+def _filled(text: str, variables: dict[str, Any]) -> str:
+    """`text % variables` as Flask-Babel fills a message, keeping the English mark."""
+    if not variables:
+        return text
+    filled = str.__mod__(text, variables)
+    return EnglishText(filled) if isinstance(text, EnglishText) else filled
 
 
-def ngettext(singular: str, plural: str, num: int) -> str:
-    return _marked((singular, plural), get_translations().ungettext(singular, plural, num))
+def gettext(string: str, **variables: Any) -> str:
+    return _filled(_marked((string,), get_translations().ugettext(string)), variables)
+
+
+def ngettext(singular: str, plural: str, count: int, /, **variables: Any) -> str:
+    """`num` is the count unless given (a count written in words or grouped digits)."""
+    variables.setdefault("num", count)
+    return _filled(_marked((singular, plural), get_translations().ungettext(singular, plural, count)), variables)
+
+
+class LazyText(LazyString):
+    """A message translated when used (form labels, validator messages), as Flask-Babel's
+    lazy strings are, whose English text keeps its mark when printed or filled in (WTForms fills
+    in a Length message with `%`)."""
+
+    def __html__(self) -> str:
+        value = self._func(*self._args, **self._kwargs)
+        return value.__html__() if isinstance(value, EnglishText) else str(value)
+
+    def __mod__(self, other: Any) -> str:
+        value = self._func(*self._args, **self._kwargs)
+        filled = str.__mod__(str(value), other)
+        return EnglishText(filled) if isinstance(value, EnglishText) else filled
+
+
+def lazy_gettext(string: str, **variables: Any) -> LazyText:
+    return LazyText(gettext, string, **variables)
+
+
+def lazy_ngettext(singular: str, plural: str, count: int, /, **variables: Any) -> LazyText:
+    return LazyText(ngettext, singular, plural, count, **variables)
 
 
 def unmarked(value: str) -> Markup:

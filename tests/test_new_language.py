@@ -30,6 +30,7 @@ PERSIAN = {
     "Email address": "نشانی ایمیل",
     "Your name": "نام شما",
     "Enter your comment": "دیدگاه خود را بنویسید",
+    ("%(num)d comment", "%(num)d comments"): ("%(num)d دیدگاه", "%(num)d دیدگاه"),
     "Translated from the English version of %(date)s.": "ترجمه‌شده از نسخهٔ انگلیسیِ %(date)s.",
 }
 SWITCHER = re.compile(r'<nav class="language-switcher".*?</nav>', re.S)
@@ -113,7 +114,7 @@ def test_persian_end_to_end_from_the_guide(database_url, tmp_path):
     # 3. a few messages, then compile.
     def translate_a_few(catalog: Catalog) -> None:
         for english, persian in PERSIAN.items():
-            catalog.get(english).string = persian
+            catalog.get(english if isinstance(english, str) else english[0]).string = persian
 
     rewrite(catalogue, translate_a_few)
     assert cli(tmp_path, translations, "compile").exit_code == 0
@@ -155,6 +156,11 @@ def test_persian_end_to_end_from_the_guide(database_url, tmp_path):
     assert mislabelled_text(summary) == [] and mislabelled_text(form) == []
     assert markup_in_attributes(form_page) == []
     assert "<" not in re.search(r"<title>(.*?)</title>", form_page, re.S)[1]
+    # A number filled into a message in Python (%(max)d), in Persian digits, English text or not.
+    too_long = client.post("/fa/subscribe", data={"email": "a" * 250 + "@example.org", "website": ""})
+    assert '<span lang="en" dir="ltr">Enter an email address of ۲۵۴ characters or fewer</span>' in too_long.get_data(
+        as_text=True
+    )
     # The switcher of its own pages shows it (a translator's preview); other pages do not offer it.
     assert 'hreflang="fa"' in SWITCHER.search(html)[0]
     spanish = client.get("/es/").get_data(as_text=True)
@@ -183,6 +189,8 @@ def test_persian_end_to_end_from_the_guide(database_url, tmp_path):
     assert re.search(r"[۰-۹]{4}", persian_date)
     assert f">{persian_date}</time>" in page
     assert "گرفتگی عضلات در کودکان" in page
+    # Counts filled into a message (ngettext's %(num)d in a template) are in Persian digits too.
+    assert '<h2 id="comments-heading">۰ دیدگاه</h2>' in page
     # The comment form: its labels and hints (Python) marked where English, Persian ones not;
     # its errors after an empty post too.
     comment_form = re.search(r'<form class="comment-form".*?</form>', page, re.S)[0]

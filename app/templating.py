@@ -10,7 +10,7 @@ from markupsafe import Markup
 from app.content import article_by_slug
 from app.content.publication import published_locales
 from app.i18n.locales import SiteLocale, current_locale, listed_locales, registered_locales
-from app.numerals import in_locale_digits
+from app.numerals import format_number, in_locale_digits
 
 
 def url_in_locale(target: SiteLocale, *, external: bool = False) -> str:
@@ -91,11 +91,24 @@ def label_gap(label: str) -> str:
     return "" if str(label).endswith(_SELF_SPACED_ENDINGS) else " "
 
 
+def locale_format_number(number: float) -> str:
+    """Flask-Babel's `numberformat`, in the page language's own digits where CLDR says so
+    (Persian "۱۲"); the same text as Flask-Babel's in languages on Latin digits."""
+    return format_number(number, str(get_locale() or "en"))
+
+
+def locale_digits(number: int) -> str:
+    """A whole number in the page language's own digits, without separators (a page number)."""
+    return in_locale_digits(str(number), str(get_locale() or "en"))
+
+
 def init_app(app: Flask) -> None:
     from app import interface_fallback
 
     interface_fallback.init_app(app)
     app.jinja_env.filters["label_gap"] = label_gap
+    app.jinja_env.filters["numberformat"] = locale_format_number
+    app.jinja_env.filters["locale_digits"] = locale_digits
     app.jinja_env.globals.update(
         current_locale=current_locale,
         registered_locales=registered_locales,

@@ -27,9 +27,16 @@ from tests.test_translate_cli import TITLE_CONTEXT, cli
 PERSIAN = {
     "Child Health Guide": "راهنمای سلامت کودکان",
     "Contents": "فهرست مطالب",
+    # a form label and a validation error, translated in Python (lazy_gettext), beside English ones
+    "Email address": "نشانی ایمیل",
+    "Your name": "نام شما",
+    "Enter your comment": "دیدگاه خود را بنویسید",
+    ("%(num)d comment", "%(num)d comments"): ("%(num)d دیدگاه", "%(num)d دیدگاه"),
     "Translated from the English version of %(date)s.": "ترجمه‌شده از نسخهٔ انگلیسیِ %(date)s.",
 }
 SWITCHER = re.compile(r'<nav class="language-switcher".*?</nav>', re.S)
+LATIN_LETTER = re.compile(r"[A-Za-z]")
+PERSIAN_LETTER = re.compile(r"[\u0600-\u065F\u066E-\u06EF\u06FA-\u06FF]")  # not its digits or separators
 
 
 class AttributeMarkup(HTMLParser):
@@ -41,6 +48,40 @@ class AttributeMarkup(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.found += [f"{tag} {name}={value}" for name, value in attrs if value and "<span" in value]
+
+
+class TextLanguages(HTMLParser):
+    """Each text of an element, with the language of its nearest `lang` (the page's by default)."""
+
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+    def __init__(self, page_lang: str) -> None:
+        super().__init__()
+        self.langs = [page_lang]
+        self.texts: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in self.VOID:
+            self.langs.append(dict(attrs).get("lang") or self.langs[-1])
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in self.VOID:
+            self.langs.pop()
+
+    def handle_data(self, data: str) -> None:
+        if data.strip():
+            self.texts.append((self.langs[-1], data.strip()))
+
+
+def mislabelled_text(html: str) -> list[tuple[str, str]]:
+    """Text in Persian's place that is English, and text marked English that is Persian."""
+    parser = TextLanguages("fa")
+    parser.feed(html)
+    return [
+        (lang, text)
+        for lang, text in parser.texts
+        if (lang == "fa" and LATIN_LETTER.search(text)) or (lang == "en" and PERSIAN_LETTER.search(text))
+    ]
 
 
 def markup_in_attributes(html: str) -> list[str]:
@@ -75,7 +116,7 @@ def test_persian_end_to_end_from_the_guide(database_url, tmp_path):
     # 3. a few messages, then compile.
     def translate_a_few(catalog: Catalog) -> None:
         for english, persian in PERSIAN.items():
-            catalog.get(english).string = persian
+            catalog.get(english if isinstance(english, str) else english[0]).string = persian
 
     rewrite(catalogue, translate_a_few)
     assert cli(tmp_path, translations, "compile").exit_code == 0
@@ -105,6 +146,23 @@ def test_persian_end_to_end_from_the_guide(database_url, tmp_path):
     assert markup_in_attributes(html) == []
     title = re.search(r"<title>(.*?)</title>", html, re.S)[1]
     assert "<" not in title and "راهنمای سلامت کودکان" in title
+    # Form labels and validation errors come from Python: English ones are marked, Persian not.
+    subscribe = client.post("/fa/subscribe", data={"email": "", "website": ""})
+    assert subscribe.status_code == 422
+    form_page = subscribe.get_data(as_text=True)
+    summary = re.search(r'<div class="error-summary".*?</div>', form_page, re.S)[0]
+    form = re.search(r'<form class="subscribe-form".*?</form>', form_page, re.S)[0]
+    assert '<label for="subscribe-email">نشانی ایمیل</label>' in form
+    error = '<span lang="en" dir="ltr">Enter your email address</span>'
+    assert f'<a href="#subscribe-email">{error}</a>' in summary and error in form
+    assert mislabelled_text(summary) == [] and mislabelled_text(form) == []
+    assert markup_in_attributes(form_page) == []
+    assert "<" not in re.search(r"<title>(.*?)</title>", form_page, re.S)[1]
+    # A number filled into a message in Python (%(max)d), in Persian digits, English text or not.
+    too_long = client.post("/fa/subscribe", data={"email": "a" * 250 + "@example.org", "website": ""})
+    assert '<span lang="en" dir="ltr">Enter an email address of ۲۵۴ characters or fewer</span>' in too_long.get_data(
+        as_text=True
+    )
     # The switcher of its own pages shows it (a translator's preview); other pages do not offer it.
     assert 'hreflang="fa"' in SWITCHER.search(html)[0]
     spanish = client.get("/es/").get_data(as_text=True)
@@ -133,6 +191,23 @@ def test_persian_end_to_end_from_the_guide(database_url, tmp_path):
     assert re.search(r"[۰-۹]{4}", persian_date)
     assert f">{persian_date}</time>" in page
     assert "گرفتگی عضلات در کودکان" in page
+    # Counts filled into a message (ngettext's %(num)d in a template) are in Persian digits too.
+    assert '<h2 id="comments-heading">۰ دیدگاه</h2>' in page
+    # The comment form: its labels and hints (Python) marked where English, Persian ones not;
+    # its errors after an empty post too.
+    comment_form = re.search(r'<form class="comment-form".*?</form>', page, re.S)[0]
+    assert '<label for="comment-name">نام شما</label>' in comment_form
+    assert '<label for="comment-comment"><span lang="en" dir="ltr">Your comment</span></label>' in comment_form
+    assert mislabelled_text(comment_form) == []
+    posted = app.test_client().post(f"/fa/articles/{ARTICLE_SLUG}/comments", data={"name": "", "comment": ""})
+    assert posted.status_code == 422, posted.status_code
+    posted_html = posted.get_data(as_text=True)
+    summary = re.search(r'<div class="error-summary".*?</div>', posted_html, re.S)[0]
+    assert '<a href="#comment-name"><span lang="en" dir="ltr">Enter your name</span></a>' in summary
+    assert '<a href="#comment-comment">دیدگاه خود را بنویسید</a>' in summary
+    comment_form = re.search(r'<form class="comment-form".*?</form>', posted_html, re.S)[0]
+    assert mislabelled_text(summary) == [] and mislabelled_text(comment_form) == []
+    assert markup_in_attributes(posted_html) == []
 
     # 5. listed = true: `check` now holds it to a complete interface, like every shipped language.
     set_listed(translations / "locales.toml", "fa")

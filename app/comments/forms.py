@@ -6,15 +6,15 @@ other websites are refused by their origin instead (app/cross_origin.py).
 
 from __future__ import annotations
 
-from flask_babel import get_locale, get_translations, gettext
-from flask_babel import lazy_gettext as _l
-from flask_babel.speaklater import LazyString
+from flask_babel import get_locale
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from app.comments.sanitise import normalise
 from app.i18n.locales import registered_locales
+from app.interface_fallback import LazyText, gettext, ngettext
+from app.interface_fallback import lazy_gettext as _l
 from app.numerals import format_number
 
 NAME_MAX = 80
@@ -30,29 +30,23 @@ def locale_number(number: int) -> str:
     return format_number(number, str(get_locale() or "en"))
 
 
-def _with_number(text: str, number: int) -> str:
-    """`text` with %(num)s filled in as the page's language writes the number ("5,000", "5 000"):
-    the hint and the error about one limit show the same number, written the same way."""
-    return text % {"num": locale_number(number)}
-
-
 def name_hint() -> str:
     # The count picks the plural form; the number itself is written as the locale writes it.
     # Translators: hint under the name field; %(num)s is the largest number of characters
     # allowed, written as your language writes numbers (e.g. "80").
-    text = get_translations().ngettext("Up to %(num)s character.", "Up to %(num)s characters.", NAME_MAX)
-    return _with_number(text, NAME_MAX)
+    # The hint and the error about one limit show the same number, written the same way.
+    return ngettext("Up to %(num)s character.", "Up to %(num)s characters.", NAME_MAX, num=locale_number(NAME_MAX))
 
 
 def comment_hint() -> str:
     # Translators: hint under the comment field; %(num)s is the largest number of characters
     # allowed, written as your language writes numbers (e.g. "5,000").
-    text = get_translations().ngettext(
+    return ngettext(
         "Up to %(num)s character. Please do not include personal medical details, phone numbers or email addresses.",
         "Up to %(num)s characters. Please do not include personal medical details, phone numbers or email addresses.",
         COMMENT_MAX,
+        num=locale_number(COMMENT_MAX),
     )
-    return _with_number(text, COMMENT_MAX)
 
 
 def _name_too_long() -> str:
@@ -78,7 +72,7 @@ class CommentForm(FlaskForm):
         filters=[_normalise],
         validators=[
             DataRequired(message=_l("Enter your name")),
-            Length(max=NAME_MAX, message=LazyString(_name_too_long)),
+            Length(max=NAME_MAX, message=LazyText(_name_too_long)),
         ],
     )
     # Translators: label of the comment text field.
@@ -88,7 +82,7 @@ class CommentForm(FlaskForm):
         filters=[_normalise],
         validators=[
             DataRequired(message=_l("Enter your comment")),
-            Length(max=COMMENT_MAX, message=LazyString(_comment_too_long)),
+            Length(max=COMMENT_MAX, message=LazyText(_comment_too_long)),
         ],
     )
     # Translators: label of the list of languages a comment can be written in.

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, request, session, url_for
 from flask.blueprints import BlueprintSetupState
-from flask_babel import gettext as _
 
 from app import cross_origin
 from app.articles.page import add_page_part, article_page_context
@@ -27,6 +26,7 @@ from app.content.rendering import render_article
 from app.database import answer_if_unavailable
 from app.extensions import csrf
 from app.i18n.locales import SOURCE_LOCALE, SiteLocale, current_locale, registered_locales
+from app.interface_fallback import gettext as _
 
 bp = Blueprint("comments", __name__)
 

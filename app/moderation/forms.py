@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 from flask_babel import format_timedelta
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from app.i18n.locales import registered_locales
+from app.interface_fallback import lazy_gettext as _l
 from app.moderation.models import Moderator
 from app.moderation.notifications import DIGEST_INTERVALS
 
@@ -78,11 +78,12 @@ class NotificationSettingsForm(FlaskForm):
         kwargs.setdefault("interval", moderator.notify_interval_minutes)
         kwargs.setdefault("locale", moderator.notify_locale)
         super().__init__(**kwargs)
+        # An option holds text only (no mark for English text): str() drops it.
         self.notify.choices = [
             # Translators: an option of "Email notifications" (they are on: digest emails come).
-            ("on", _l("On")),
+            ("on", str(_l("On"))),
             # Translators: an option of "Email notifications" (they are off: no digest emails).
-            ("off", _l("Off")),
+            ("off", str(_l("Off"))),
         ]
         # Durations in words from the locale data ("15 minutes", "1 hour"): plural rules included.
         self.interval.choices = [

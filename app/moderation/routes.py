@@ -13,14 +13,14 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.comments.models import CommentStatus
 from app.extensions import limiter, login_manager
 from app.i18n.locales import registered_locales
+from app.interface_fallback import gettext as _
+from app.interface_fallback import ngettext
 from app.mail.kinds import register_kind
 from app.moderation.decisions import decide, pending_queue, pending_total
 from app.moderation.forms import DecisionForm, LoginForm, NotificationSettingsForm

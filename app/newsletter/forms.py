@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from email_validator import EmailNotValidError
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from app.interface_fallback import gettext as _
+from app.interface_fallback import lazy_gettext as _l
 from app.mail.addresses import normalise_email
 
 # RFC 5321 limits a forward path to 254 characters.

@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 
 from flask import Blueprint, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 
 from app import cross_origin
 from app.articles.page import add_page_part
 from app.caching import public_page
 from app.database import answer_if_unavailable
 from app.extensions import csrf, limiter
+from app.interface_fallback import gettext as _
 from app.mail.outbox import after_response, deliver_after_response
 from app.newsletter import service
 from app.newsletter.aside import newsletter_aside_context

@@ -193,6 +193,9 @@ def make_test_app(database_url: str, tmp_path: Path, **overrides: object) -> Fla
         "SITE_URL": "http://localhost",
         "MAIL_SERVER": "",
         "PASSWORD_HASH_METHOD": TEST_PASSWORD_HASH_METHOD,
+        # Every view reads the article page's revision, so a test sees its own changes and its
+        # outages at once (tests/test_page_revision.py covers the 1 s a worker trusts one).
+        "PAGE_REVISION_MAX_AGE": 0,
     }
     config.update(overrides)
     app = create_app(config)

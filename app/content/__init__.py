@@ -165,8 +165,14 @@ def parse_article(source: object, *, path: str = "<article>", positions: Positio
 def parse_article_text(text: str, path: str = "<article>") -> Article:
     """An article from the text of its file: one ArticleError for a syntax or schema problem."""
     try:
-        tree = yaml.compose(text, Loader=YAML_LOADER)
-        source = yaml.load(text, Loader=YAML_LOADER)  # noqa: S506 - a safe loader, in C when available
+        # Parsed once: the tree gives positions, the values are constructed from it (yaml.load's
+        # own steps). A safe loader, in C when available.
+        loader = YAML_LOADER(text)
+        try:
+            tree = loader.get_single_node()
+            source = loader.construct_document(tree) if tree is not None else None
+        finally:
+            loader.dispose()
     except yaml.YAMLError as error:
         raise syntax_error(path, error) from None
     return parse_article(source, path=path, positions=Positions(tree))

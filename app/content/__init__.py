@@ -169,9 +169,19 @@ def compose_yaml(text: str) -> yaml.Node | None:
     return yaml.compose(text, Loader=FAST_YAML_LOADER)
 
 
+def _parsed_once(text: str, loader_class: type) -> tuple[yaml.Node | None, object]:
+    """The node tree (positions) and the values constructed from it, as yaml.load's own steps."""
+    loader = loader_class(text)
+    try:
+        tree = loader.get_single_node()
+        return tree, loader.construct_document(tree) if tree is not None else None
+    finally:
+        loader.dispose()
+
+
 def _yaml_tree_and_data(text: str) -> tuple[yaml.Node | None, object]:
     try:
-        return compose_yaml(text), yaml.load(text, Loader=FAST_YAML_LOADER)
+        return _parsed_once(text, FAST_YAML_LOADER)
     except yaml.YAMLError:
         # Parsed again by PyYAML's own parser, whose messages and positions the error quotes.
         return yaml.compose(text), yaml.safe_load(text)

@@ -27,6 +27,8 @@ from __future__ import annotations
 import re
 import textwrap
 from collections.abc import Iterable, Iterator
+from functools import cache
+from itertools import accumulate
 from pathlib import Path
 from unicodedata import east_asian_width
 
@@ -46,6 +48,12 @@ PYTHON_DIRECTIVE = re.compile(r"%(?:\([^)]*\))?[-+ #0]*(?:\*|\d+)?(?:\.(?:\*|\d+
 HEADER_LINE = re.compile(r'^(msgid|msgstr|msgctxt|msgid_plural|msgstr\[\d+\])?\s*("(?:[^"\\]|\\.)*")$')
 # Unicode's line-break class IS (infix separators).
 INFIX_SEPARATORS = frozenset(".,:;\u037e\u0589\u060c\u060d\u07f8\u2044\ufe10\ufe13\ufe14")
+# Where _breaks looks beyond UAX #14: after a separator, and after ")" or "]" and spaces.
+_AFTER_SEPARATOR = re.compile("[" + re.escape("".join(sorted(INFIX_SEPARATORS))) + "]")
+_CLOSING_AND_SPACES = re.compile(r"[)\]] +")
+_NEEDS_ESCAPE = re.compile("[" + re.escape("".join(ESCAPES)) + "]")
+_PORTION = re.compile(r"[^\n]*\n|[^\n]+")
+_WIDTHS: dict[str, int] = {}
 PREVIOUS_LINE = re.compile(r'^#\|\s*(?:(msgctxt|msgid|msgid_plural)\s+)?("(?:[^"\\]|\\.)*")\s*$')
 
 _PREVIOUS_CONTEXT = "_previous_context"
@@ -188,45 +196,56 @@ def _breaks(text: str) -> set[int]:
         index += len(unit)
         found.add(index)
     found.discard(len(text))
-    for index in range(1, len(text)):
-        before, after = text[index - 1], text[index]
-        letter_after_separator = before in INFIX_SEPARATORS and after.isalpha() and east_asian_width(after) not in "WF"
-        spaced_non_starter = before == " " and text[:index].rstrip(" ").endswith((")", "]")) and _non_starter(after)
-        if letter_after_separator or spaced_non_starter:
-            found.add(index)
+    last = len(text) - 1
+    for match in _AFTER_SEPARATOR.finditer(text, 0, last):
+        after = text[match.end()]
+        if after.isalpha() and east_asian_width(after) not in "WF":
+            found.add(match.end())
+    for match in _CLOSING_AND_SPACES.finditer(text):
+        for index in range(match.start() + 2, min(match.end(), last) + 1):
+            if _non_starter(text[index]):
+                found.add(index)
     return found
 
 
+@cache
 def _non_starter(char: str) -> bool:
     """Whether UAX #14 forbids a break before the character after ") " but not after "a "."""
     return line_break_units(f"a) {char}a")[0] != "a) " and line_break_units(f"a {char}a")[0] == "a "
 
 
-def _width_linebreaks(
-    chars: list[str], possible: set[int], prohibited: list[bool], width: int, start: int
-) -> list[bool]:
-    """libunistring's ulc_width_linebreaks: a greedy choice among the possible breaks."""
-    chosen = [False] * len(chars)
+def _width(char: str) -> int:
+    width = _WIDTHS.get(char)
+    if width is None:
+        width = _WIDTHS[char] = max(text_width(char), 0)
+    return width
+
+
+def _width_linebreaks(text: str, candidates: list[int], width: int, start: int) -> list[int]:
+    """libunistring's ulc_width_linebreaks: a greedy choice among the possible breaks (sorted),
+    returned as the sorted indexes chosen."""
+    # Every printable ASCII character is one column wide.
+    ascii_only = text.isascii() and text.isprintable()
+    columns = range(len(text) + 1) if ascii_only else [0, *accumulate(map(_width, text))]
+    chosen: list[int] = []
     last: int | None = None
-    column, piece = start, 0
-    for index, char in enumerate(chars):
-        if index in possible and not prohibited[index]:
-            if last is not None and column + piece > width:
-                chosen[last] = True
-                column = 0
-            last = index
-            column += piece
-            piece = 0
-        piece += max(text_width(char), 0)
-    if last is not None and column + piece > width:
-        chosen[last] = True
+    column, previous = start, 0
+    for index in candidates:
+        piece = columns[index] - columns[previous]
+        if last is not None and column + piece > width:
+            chosen.append(last)
+            column = 0
+        last, previous = index, index
+        column += piece
+    if last is not None and column + columns[len(text)] - columns[previous] > width:
+        chosen.append(last)
     return chosen
 
 
 def _portions(text: str) -> list[tuple[int, str]]:
     """The text cut after each newline, with the offset of each part."""
     parts, offset = [], 0
-    for part in re.findall(r"[^\n]*\n|[^\n]+", text) or [""]:
+    for part in _PORTION.findall(text) or [""]:
         parts.append((offset, part))
         offset += len(part)
     return parts
@@ -251,49 +270,65 @@ def _python_directives(text: str) -> Iterator[tuple[int, int]]:
         index = text.find("%", match.end())
 
 
+def _escaped(portion: str, offset: int, inside: set[int]) -> tuple[str, set[int]]:
+    """A portion as written between quotes, and the indexes (in it) before which no break may
+    fall: inside an escape sequence or a python-format directive, and before a final newline."""
+    if not _NEEDS_ESCAPE.search(portion):
+        prohibited = {index - offset for index in inside if offset <= index < offset + len(portion)}
+        return portion, prohibited
+    chars: list[str] = []
+    prohibited = set()
+    for position, char in enumerate(portion):
+        if offset + position in inside:
+            prohibited.add(len(chars))
+        if char in ESCAPES:
+            prohibited.add(len(chars) + 1)
+            chars += ["\\", ESCAPES[char]]
+        else:
+            chars.append(char)
+    if portion.endswith("\n"):
+        prohibited.add(len(chars) - 2)
+    return "".join(chars), prohibited
+
+
 def string_lines(name: str, text: str, *, prefix: str = "", python_format: bool = False) -> list[str]:
     """A keyword and its string as GNU gettext's wrap() lays them out, one list item per line."""
-    inside = [False] * len(text)
+    return list(_string_lines(name, text, prefix, python_format))
+
+
+# A catalogue repeats its English in every language, and an update writes every language: the
+# same string is laid out once per process.
+@cache
+def _string_lines(name: str, text: str, prefix: str, python_format: bool) -> tuple[str, ...]:
+    inside: set[int] = set()
     if python_format:
         for start, end in _python_directives(text):
-            for index in range(start + 1, end):
-                inside[index] = True
+            inside.update(range(start + 1, end))
     lines: list[str] = []
     first = True
     portions = _portions(text)
     after_break = len(prefix) + 1
     width = PAGE_WIDTH - 1 - after_break
     for number, (offset, portion) in enumerate(portions):
-        chars: list[str] = []
-        prohibited: list[bool] = []
-        for position, char in enumerate(portion):
-            if char in ESCAPES:
-                chars += ["\\", ESCAPES[char]]
-                prohibited += [inside[offset + position], True]
-            else:
-                chars.append(char)
-                prohibited.append(inside[offset + position])
-        if portion.endswith("\n"):
-            prohibited[-2] = True
-        possible = _breaks("".join(chars))
+        escaped, prohibited = _escaped(portion, offset, inside)
+        candidates = sorted(_breaks(escaped) - prohibited)
         more = number < len(portions) - 1
         while True:
             start = len(prefix) + (len(name) + 1 if first else 0) + 1 - after_break
-            chosen = _width_linebreaks(chars, possible, prohibited, width, start)
-            if first and chars and (more or start > width or any(chosen)):
+            chosen = _width_linebreaks(escaped, candidates, width, start)
+            if first and escaped and (more or start > width or chosen):
                 lines.append(f'{prefix}{name} ""')
                 first = False
                 continue
             break
         line = prefix + (f"{name} " if first else "") + '"'
         first = False
-        for index, char in enumerate(chars):
-            if chosen[index]:
-                lines.append(line + '"')
-                line = prefix + '"'
-            line += char
-        lines.append(line + '"')
-    return lines
+        cut = 0
+        for index in chosen:
+            lines.append(f'{line}{escaped[cut:index]}"')
+            line, cut = prefix + '"', index
+        lines.append(f'{line}{escaped[cut:]}"')
+    return tuple(lines)
 
 
 def _comment_lines(marker: str, comments: Iterable[str]) -> list[str]:

@@ -135,6 +135,16 @@ def meaning_findings(
     required blocks (contexts), the urgency and time words translated as approved."""
     language = str(catalog.locale) if catalog.locale else None
     findings = []
+    # Many messages carry the same English and translation (a warning repeated in every article):
+    # the terms they leave out are looked up once.
+    not_kept: dict[tuple[str, tuple[str, ...], tuple[str, ...]], list[tuple[Term, str]]] = {}
+
+    def terms_not_kept(kind: str, terms: Glossary, sources: list[str], strings: list[str]) -> list[tuple[Term, str]]:
+        key = (kind, tuple(sources), tuple(strings))
+        if key not in not_kept:
+            not_kept[key] = list(_terms_not_kept(terms, sources, strings))
+        return not_kept[key]
+
     for message in _translated(catalog):
         first = len(findings)
         skip, errors = ignored_rules(message)
@@ -177,7 +187,7 @@ def meaning_findings(
                     "glossary",
                     f'"{term.source}" should be translated {approved} in {describe(message)}',
                 )
-                for term, approved in _terms_not_kept(glossary, sources, strings)
+                for term, approved in terms_not_kept("glossary", glossary, sources, strings)
             ]
         urgency = glossary.urgency if glossary is not None else None
         if urgency is not None and message.context in required and "urgency" not in skip:
@@ -189,7 +199,7 @@ def meaning_findings(
                     f'this warning says "{term.source}": write {approved}, so that the advice stays as urgent '
                     f"and its time limit unchanged, in {describe(message)}",
                 )
-                for term, approved in _terms_not_kept(urgency, sources, strings)
+                for term, approved in terms_not_kept("urgency", urgency, sources, strings)
             ]
         if message.fuzzy:
             findings[first:] = [replace(finding, outdated=True) for finding in findings[first:]]

@@ -32,7 +32,7 @@ def translation_checks() -> list[TranslationChecks]:
         TranslationChecks(
             loc,
             tuple(
-                (article, tuple(r for r in current_reviews(article, directory, loc.catalogue) if r.method))
+                (article, current_reviews(article, directory, loc.catalogue))
                 for article in all_articles()
             ),
         )

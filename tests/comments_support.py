@@ -9,6 +9,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from app.comments.models import Comment, CommentStatus
+from app.comments.service import Submission
+from app.comments.service import post_comment as post_checked_comment
 from app.extensions import db
 from app.moderation.decisions import decide
 from tests.conftest import ARTICLE_SLUG
@@ -40,6 +42,14 @@ def post_comment(client: FlaskClient, locale: str, name: str, comment: str, head
     data = {"name": name, "comment": comment, "website": ""}
     data.update(extra)
     return client.post(comments_url(locale), data=data, headers=headers or SAME_ORIGIN)
+
+
+def store_comments(app: Flask, locale: str, texts: Iterable[tuple[str, str]], language: str = "en") -> None:
+    """Store pending comments through the comment service, as a checked post does, without the
+    HTTP round trip (for tests about what is shown, not about the form)."""
+    with app.app_context():
+        for name, body in texts:
+            post_checked_comment(Submission(ARTICLE_SLUG, locale, language, name, body, ip=None))
 
 
 def all_comments(app: Flask) -> list[Comment]:

@@ -19,6 +19,7 @@ from tests.comments_support import (
     post_comment,
     sent_url,
     set_status,
+    store_comments,
 )
 from tests.conftest import ARTICLE_SLUG, LOCALE_CODES
 
@@ -192,8 +193,9 @@ def test_unicode_is_normalised_and_disguising_characters_removed_but_joiners_kep
 
 @pytest.mark.parametrize("locale", LOCALE_CODES)
 def test_heading_counts_with_plural_forms_and_pages_hold_twenty(app, client, locale):
-    for number in range(45):
-        post_comment(client, locale, f"Reader {number}", f"Comment number {number:02d}", language="en")
+    # The first through the form, the other 44 straight through the comment service.
+    post_comment(client, locale, "Reader 0", "Comment number 00", language="en")
+    store_comments(app, locale, [(f"Reader {number}", f"Comment number {number:02d}") for number in range(1, 45)])
     set_status(app, [c.id for c in all_comments(app)], CommentStatus.APPROVED)
 
     page1 = comment_section(client.get(article_url(locale)).get_data(as_text=True))

@@ -344,8 +344,11 @@ def arabic_plural_messages() -> list[tuple[str, ...]]:
     return [message.id for message in catalog if message.pluralizable]
 
 
-def arabic_app(tmp_path: Path):
-    """The app serving a compiled copy of the shipped catalogues."""
+@pytest.fixture(scope="module")
+def arabic_app(tmp_path_factory: pytest.TempPathFactory):
+    """The app serving a compiled copy of the shipped catalogues: compiled once for the module's
+    plural tests, which only read it."""
+    tmp_path = tmp_path_factory.mktemp("arabic")
     translations = copy_translations(tmp_path / "translations")
     assert cli(tmp_path, translations, "compile").exit_code == 0
     return create_app(
@@ -358,9 +361,9 @@ def arabic_app(tmp_path: Path):
     )
 
 
-def test_arabic_plurals_take_the_grammatical_form_of_each_count(tmp_path):
+def test_arabic_plurals_take_the_grammatical_form_of_each_count(arabic_app):
     """The shipped Arabic catalogue, compiled and served by Flask-Babel, agrees in number."""
-    with arabic_app(tmp_path).test_request_context("/ar/"):
+    with arabic_app.test_request_context("/ar/"):
         characters = {
             n: ngettext("Up to %(num)s character.", "Up to %(num)s characters.", n) for n in ARABIC_CHARACTERS
         }
@@ -368,9 +371,9 @@ def test_arabic_plurals_take_the_grammatical_form_of_each_count(tmp_path):
 
 
 @pytest.mark.parametrize("message", arabic_plural_messages(), ids=lambda message: message[0][:30])
-def test_every_arabic_plural_message_uses_the_noun_form_of_each_count(tmp_path, message):
+def test_every_arabic_plural_message_uses_the_noun_form_of_each_count(arabic_app, message):
     noun = "character" if "character" in message[0] else "comment"
-    with arabic_app(tmp_path).test_request_context("/ar/"):
+    with arabic_app.test_request_context("/ar/"):
         rendered = {n: ngettext(*message, n) for n in ARABIC_NOUNS[noun]}
     words = {n: set(text.replace(".", " ").split()) for n, text in rendered.items()}
     family = set(ARABIC_NOUNS[noun].values())

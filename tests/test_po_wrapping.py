@@ -8,6 +8,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from app.i18n.pofile import _breaks, read, string_lines
+from tests.conftest import hypothesis_examples
 from tests.i18n_helpers import SHIPPED_TRANSLATIONS
 from tests.po_wrap_reference import _breaks as reference_breaks
 from tests.po_wrap_reference import string_lines as reference_lines
@@ -50,7 +51,7 @@ NAMES = st.sampled_from(["msgid", "msgstr", "msgctxt", "msgid_plural", "msgstr[0
 PREFIXES = st.sampled_from(["", "#~ ", "#| "])
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=hypothesis_examples(1500), deadline=None)
 @example(text="word " * 13 + "(EEG) \uff1aand more words " * 4, name="msgid", prefix="", python_format=False)
 @example(text="\x01" * 90 + " word" * 20, name="msgstr", prefix="", python_format=False)
 @given(text=st.one_of(TEXT, WORDS), name=NAMES, prefix=PREFIXES, python_format=st.booleans())
@@ -76,7 +77,7 @@ def test_every_shipped_string_is_laid_out_as_the_reference_lays_it_out(path):
                 ), text
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=hypothesis_examples(1500), deadline=None)
 @example(text="(EEG) \uff1aand")
 @given(text=st.one_of(TEXT, WORDS))
 def test_the_break_opportunities_are_the_references(text):

@@ -9,7 +9,7 @@ from tests.browser.axe import describe_violations, run_axe
 from tests.browser.pages import PAGE_KINDS, PageKind, open_page
 from tests.conftest import LOCALE_CODES
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.browser
 
 
 @pytest.mark.parametrize("locale", LOCALE_CODES)

@@ -8,7 +8,7 @@ from playwright.sync_api import Page
 
 from tests.browser.pages import PAGE_KINDS, open_page
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.browser
 
 ARTICLE_KIND = next(kind for kind in PAGE_KINDS if kind.name == "article")
 

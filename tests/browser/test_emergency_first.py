@@ -18,7 +18,7 @@ from tests.browser.test_spoken_output import URGENCY_WORDS, translated
 from tests.conftest import LOCALE_CODES
 from tests.test_emergency_numbers import GLANCE_ARTICLE
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.browser
 
 ARTICLE = next(kind for kind in PAGE_KINDS if kind.name == "article")
 LEVELS = ("emergency", "urgent", "routine")

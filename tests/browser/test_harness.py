@@ -6,7 +6,7 @@ import pytest
 
 from tests.browser.conftest import require_tool
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.browser
 
 
 def test_missing_tool_skips_with_a_reason_outside_ci(monkeypatch: pytest.MonkeyPatch) -> None:

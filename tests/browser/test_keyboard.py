@@ -9,7 +9,7 @@ from playwright.sync_api import Page
 from tests.browser.pages import PAGE_KINDS, PageKind, open_page
 from tests.browser.pixels import pixels_changed_by
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.browser
 
 ARTICLE = next(kind for kind in PAGE_KINDS if kind.name == "article")
 

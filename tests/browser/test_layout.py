@@ -9,7 +9,7 @@ from tests.browser.conftest import NARROW
 from tests.browser.pages import PAGE_KINDS, PageKind, open_page
 from tests.conftest import LOCALE_CODES
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.browser
 
 ARTICLE = next(kind for kind in PAGE_KINDS if kind.name == "article")
 

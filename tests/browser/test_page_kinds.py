@@ -7,7 +7,7 @@ from flask.testing import FlaskClient
 
 from tests.browser.pages import PAGE_KINDS, TODO_PAGE_KINDS
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.browser
 
 
 def test_todo_page_kinds_do_not_exist_yet(client: FlaskClient) -> None:

@@ -20,7 +20,7 @@ from tests.browser.listen import listen_to_part
 from tests.browser.pages import PAGE_KINDS, PageKind, open_page
 from tests.conftest import LOCALE_CODES
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.browser
 
 KINDS = {kind.name: kind for kind in PAGE_KINDS}
 ERROR_KINDS = [kind for kind in PAGE_KINDS if kind.focused_on_load == ".error-summary"]

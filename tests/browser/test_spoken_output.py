@@ -19,7 +19,7 @@ from tests.browser.listen import Listening, listen
 from tests.browser.pages import ARTICLE_PATH
 from tests.conftest import ARTICLE_SLUG, LOCALE_CODES
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.browser
 
 GOLDEN_DIR = Path(__file__).resolve().parent / "golden"
 GOLDEN_LOCALES = ("en", "ar")

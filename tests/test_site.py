@@ -125,10 +125,10 @@ def test_root_negotiates_locale_from_accept_language_alone(read_only_client, acc
     assert "Set-Cookie" not in response.headers
 
 
-def test_reading_a_page_sets_no_language_cookie(read_only_client):
-    response = read_only_client.get(f"/fr/articles/{ARTICLE_SLUG}")
+def test_reading_a_page_sets_no_language_cookie(client):
+    response = client.get(f"/fr/articles/{ARTICLE_SLUG}")
     assert "Set-Cookie" not in response.headers
-    assert read_only_client.get("/", headers={"Accept-Language": "es"}).headers["Location"] == "/es/"
+    assert client.get("/", headers={"Accept-Language": "es"}).headers["Location"] == "/es/"
 
 
 @pytest.mark.parametrize("locale", LOCALE_CODES)

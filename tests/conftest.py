@@ -21,7 +21,9 @@ the first time are most of a page test's cost). A test may use them when all it 
   limits hold what earlier tests did. A test about a first render, or about the size or content
   of those stores, keeps the per-test `app`.
 
-Each test still gets a client of its own (no cookies carried over from another test)."""
+Each test still gets a client of its own (no cookies carried over from another test). A fixture
+whose app needs a setting of its own (a translations folder made once per module, say) gets its
+shared app from `read_only_apps.app_for(config)`, under the same rules."""
 
 from __future__ import annotations
 
@@ -318,7 +320,7 @@ class _SharedApp:
         return found
 
 
-class _ReadOnlyApps:
+class ReadOnlyApps:
     """A module's shared apps, one per distinct `app_config`, each on a database copy of its own."""
 
     def __init__(self, tmp_path_factory: pytest.TempPathFactory, databases: ExitStack) -> None:
@@ -350,9 +352,11 @@ class _ReadOnlyApps:
 
 
 @pytest.fixture(scope="module")
-def _read_only_apps(tmp_path_factory: pytest.TempPathFactory) -> Iterator[_ReadOnlyApps]:
+def read_only_apps(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ReadOnlyApps]:
+    """This module's shared read-only apps: `read_only_apps.app_for(config)` for a fixture whose
+    app needs settings of its own (a folder the module prepares once, say)."""
     with ExitStack() as databases:
-        apps = _ReadOnlyApps(tmp_path_factory, databases)
+        apps = ReadOnlyApps(tmp_path_factory, databases)
         yield apps
         changes = apps.close()
     if changes:
@@ -364,10 +368,10 @@ def _read_only_apps(tmp_path_factory: pytest.TempPathFactory) -> Iterator[_ReadO
 
 
 @pytest.fixture
-def read_only_app(_read_only_apps: _ReadOnlyApps, app_config: dict[str, object]) -> Flask:
+def read_only_app(read_only_apps: ReadOnlyApps, app_config: dict[str, object]) -> Flask:
     """The app the tests of this module with this `app_config` share: for tests that only read
     (the docstring of tests/conftest.py says what that means)."""
-    return _read_only_apps.app_for(app_config)
+    return read_only_apps.app_for(app_config)
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -18,7 +19,7 @@ from app.content.rendering import render_article
 from app.content.review_status import english_status
 from app.content.structured_data import embeddable_json, medical_web_page
 from app.security import CONTENT_SECURITY_POLICY
-from tests.conftest import ARTICLE_SLUG, LOCALE_CODES, make_test_app
+from tests.conftest import ARTICLE_SLUG, LOCALE_CODES, ReadOnlyApps
 from tests.html_tree import Element, parse_html
 from tests.i18n_helpers import SHIPPED_TRANSLATIONS, copy_translations
 
@@ -206,11 +207,11 @@ def test_english_pages_never_show_the_notice(read_only_client):
     assert UNREVIEWED_HOME_LINE not in read_only_client.get("/en/").get_data(as_text=True)
 
 
-@pytest.fixture
-def reviewed_app(database_url, tmp_path):
+@pytest.fixture(scope="module")
+def reviewed_translations(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Every translation has a review of the current English, except French, whose review is of
     an older English version (so it no longer counts)."""
-    translations = copy_translations(tmp_path / "translations")
+    translations = copy_translations(tmp_path_factory.mktemp("reviewed") / "translations")
     version = ARTICLE.source_version
     for locale in TRANSLATED:
         catalogue = "zh_Hans" if locale == "zh-hans" else locale
@@ -220,7 +221,14 @@ def reviewed_app(database_url, tmp_path):
             "clinical-bilingual-review doctor Dr Test Reviewer\n",
             encoding="utf-8",
         )
-    return make_test_app(database_url, tmp_path, BABEL_TRANSLATION_DIRECTORIES=str(translations))
+    return translations
+
+
+@pytest.fixture
+def reviewed_app(read_only_apps: ReadOnlyApps, reviewed_translations: Path) -> Flask:
+    """The site with those records: an app the module's tests only read from, so they share it
+    (tests/conftest.py, read-only apps)."""
+    return read_only_apps.app_for({"BABEL_TRANSLATION_DIRECTORIES": str(reviewed_translations)})
 
 
 @pytest.mark.parametrize("locale", TRANSLATED)

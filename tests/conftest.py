@@ -18,8 +18,9 @@ the first time are most of a page test's cost). A test may use them when all it 
   or connects to the app's signals, keeps the per-test `app`;
 - nothing that depends on being the app's first request: a shared app answers a public page
   from its in-process store once any test has read it, and its page store, caches and rate
-  limits hold what earlier tests did. A test about a first render, or about the size or content
-  of those stores, keeps the per-test `app`.
+  limits hold what earlier tests did. A test about a first render (a cookie set on reading, say:
+  Flask saves the session after the page is stored; or HEAD reaching a view), or about the size
+  or content of those stores, keeps the per-test `app`.
 
 Each test still gets a client of its own (no cookies carried over from another test). A fixture
 whose app needs a setting of its own (a translations folder made once per module, say) gets its

@@ -4,7 +4,27 @@ TEST_DATABASE_URL is set), a client, a CLI runner and a live server for browser 
 The migrations run once per test process, into a template database that every test gets a copy
 of (a file copy on SQLite, `CREATE DATABASE ... TEMPLATE` on PostgreSQL); tests/test_migrations.py
 runs them on an empty database and checks the result against the models. Templates compile once
-per process too (a shared Jinja bytecode cache)."""
+per process too (a shared Jinja bytecode cache).
+
+Read-only apps: `read_only_app` and `read_only_client` share one app, on one database copy, among
+the tests of a module that ask for the same `app_config` (building an app and rendering each page
+the first time are most of a page test's cost). A test may use them when all it does is read:
+
+- GET and HEAD requests only (any other method fails the test, however it is sent), and no CLI
+  command (`test_cli_runner()` fails too);
+- nothing written to the database (the module's teardown fails if a row changed);
+- no change to the app (its config and views are checked at teardown) or to what it reads:
+  a test that monkeypatches settings, time, articles, catalogues or files, sets ARTICLES_DIR,
+  or connects to the app's signals, keeps the per-test `app`;
+- nothing that depends on being the app's first request: a shared app answers a public page
+  from its in-process store once any test has read it, and its page store, caches and rate
+  limits hold what earlier tests did. A test about a first render (a cookie set on reading, say:
+  Flask saves the session after the page is stored; or HEAD reaching a view), or about the size
+  or content of those stores, keeps the per-test `app`.
+
+Each test still gets a client of its own (no cookies carried over from another test). A fixture
+whose app needs a setting of its own (a translations folder made once per module, say) gets its
+shared app from `read_only_apps.app_for(config)`, under the same rules."""
 
 from __future__ import annotations
 
@@ -14,9 +34,10 @@ import shutil
 import tempfile
 import threading
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from flask import Flask
@@ -25,13 +46,16 @@ from flask_migrate import upgrade
 from hypothesis import settings
 from jinja2 import BytecodeCache
 from jinja2.bccache import Bucket
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 from werkzeug.serving import make_server
 
 from app import create_app
 from app.caching import store
 from app.extensions import db
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
 # Test apps store each public page once per test, so the best brotli level (about 50 ms a page)
 # would dominate the suite: they compress at the quick level. Live servers keep the best one.
@@ -226,6 +250,135 @@ def client(app: Flask) -> FlaskClient:
 @pytest.fixture
 def runner(app: Flask) -> FlaskCliRunner:
     return app.test_cli_runner()
+
+
+# Read-only apps shared by a module's tests (the module docstring says when a test may use one).
+
+READ_METHODS = frozenset({"GET", "HEAD"})
+
+
+class _RefuseWrites:
+    """Outermost WSGI layer of a shared app: any request but GET or HEAD fails the test that
+    sent it, whichever client sent it (an exception Flask's error handling does not catch)."""
+
+    def __init__(self, wsgi_app: Callable[..., Iterable[bytes]]) -> None:
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        method = environ.get("REQUEST_METHOD", "GET")
+        if method not in READ_METHODS:
+            pytest.fail(
+                f"{method} {environ.get('PATH_INFO', '')} sent to a shared read-only app: a test that "
+                "sends anything but GET or HEAD needs the per-test `app` and `client` fixtures",
+                pytrace=False,
+            )
+        return self.wsgi_app(environ, start_response)
+
+
+class _NoCommands(FlaskCliRunner):
+    def invoke(self, *args: Any, **kwargs: Any) -> Any:
+        pytest.fail("a CLI command run on a shared read-only app: use the per-test `runner`", pytrace=False)
+
+
+def _database_rows(app: Flask) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of every table of the models, in a stable order."""
+    with app.app_context():
+        rows = {
+            table.name: sorted((tuple(row) for row in db.session.execute(select(table))), key=repr)
+            for table in db.metadata.sorted_tables
+        }
+        db.session.remove()
+    return rows
+
+
+class _SharedApp:
+    """One shared app and what it started with: its database's rows, its config and its views."""
+
+    def __init__(self, app_config: Mapping[str, object], app: Flask) -> None:
+        self.app_config = dict(app_config)
+        self.app = app
+        self.rows = _database_rows(app)
+        self.config = dict(app.config)
+        self.views = dict(app.view_functions)
+
+    def changes(self) -> list[str]:
+        """What the tests that shared this app changed: nothing, if they only read."""
+        found = []
+        rows = _database_rows(self.app)
+        for table, before in self.rows.items():
+            if len(rows[table]) != len(before):
+                found.append(f"table {table}: {len(before)} rows before, {len(rows[table])} after")
+            elif rows[table] != before:
+                found.append(f"table {table}: rows changed")
+        config = dict(self.app.config)
+        for key in sorted(self.config.keys() | config.keys()):
+            if config.get(key, "<unset>") != self.config.get(key, "<unset>"):
+                found.append(f"config {key}: {self.config.get(key, '<unset>')!r} -> {config.get(key, '<unset>')!r}")
+        views = dict(self.app.view_functions)
+        for endpoint in sorted(self.views.keys() | views.keys()):
+            if views.get(endpoint) is not self.views.get(endpoint):
+                found.append(f"view {endpoint} replaced")
+        return found
+
+
+class ReadOnlyApps:
+    """A module's shared apps, one per distinct `app_config`, each on a database copy of its own."""
+
+    def __init__(self, tmp_path_factory: pytest.TempPathFactory, databases: ExitStack) -> None:
+        self._tmp_path_factory = tmp_path_factory
+        self._databases = databases
+        self.shared: list[_SharedApp] = []
+
+    def app_for(self, app_config: Mapping[str, object]) -> Flask:
+        for shared in self.shared:
+            if shared.app_config == app_config:
+                return shared.app
+        tmp_path = self._tmp_path_factory.mktemp("read-only-app")
+        url = self._databases.enter_context(throwaway_database(tmp_path, "read-only"))
+        application = make_test_app(url, tmp_path, **app_config)
+        application.wsgi_app = _RefuseWrites(application.wsgi_app)  # type: ignore[method-assign]
+        application.test_cli_runner_class = _NoCommands
+        self.shared.append(_SharedApp(app_config, application))
+        return application
+
+    def close(self) -> list[str]:
+        """Check every shared app is as it started, let go of its database, and say what changed."""
+        changes = []
+        for shared in self.shared:
+            changes += [f"app_config {shared.app_config!r}: {change}" for change in shared.changes()]
+            with shared.app.app_context():
+                db.session.remove()
+                db.engine.dispose()
+        return changes
+
+
+@pytest.fixture(scope="module")
+def read_only_apps(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ReadOnlyApps]:
+    """This module's shared read-only apps: `read_only_apps.app_for(config)` for a fixture whose
+    app needs settings of its own (a folder the module prepares once, say)."""
+    with ExitStack() as databases:
+        apps = ReadOnlyApps(tmp_path_factory, databases)
+        yield apps
+        changes = apps.close()
+    if changes:
+        pytest.fail(
+            "tests sharing a read-only app changed it; the test that did needs the per-test `app`:\n"
+            + "\n".join(changes),
+            pytrace=False,
+        )
+
+
+@pytest.fixture
+def read_only_app(read_only_apps: ReadOnlyApps, app_config: dict[str, object]) -> Flask:
+    """The app the tests of this module with this `app_config` share: for tests that only read
+    (the docstring of tests/conftest.py says what that means)."""
+    return read_only_apps.app_for(app_config)
+
+
+@pytest.fixture
+def read_only_client(read_only_app: Flask) -> FlaskClient:
+    """A client of its own (no cookies from other tests) for the shared read-only app."""
+    return read_only_app.test_client()
 
 
 CSRF_PATTERN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')

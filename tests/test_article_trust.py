@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -18,7 +19,7 @@ from app.content.rendering import render_article
 from app.content.review_status import english_status
 from app.content.structured_data import embeddable_json, medical_web_page
 from app.security import CONTENT_SECURITY_POLICY
-from tests.conftest import ARTICLE_SLUG, LOCALE_CODES, make_test_app
+from tests.conftest import ARTICLE_SLUG, LOCALE_CODES, ReadOnlyApps
 from tests.html_tree import Element, parse_html
 from tests.i18n_helpers import SHIPPED_TRANSLATIONS, copy_translations
 
@@ -76,8 +77,8 @@ def urgency_of(callout: Element) -> str:
 
 
 @pytest.mark.parametrize("locale", LOCALE_CODES)
-def test_emergency_callout_comes_first_and_every_callout_has_an_h3_spoken_urgency_first(client, locale):
-    root = page(client, article_url(locale))
+def test_emergency_callout_comes_first_and_every_callout_has_an_h3_spoken_urgency_first(read_only_client, locale):
+    root = page(read_only_client, article_url(locale))
     callouts = root.find_all("div", class_="callout")
     urgencies = [urgency_of(callout) for callout in callouts]
     assert urgencies[0] == "emergency"
@@ -107,9 +108,9 @@ def test_emergency_callout_comes_first_and_every_callout_has_an_h3_spoken_urgenc
 
 
 @pytest.mark.parametrize("locale", LOCALE_CODES)
-def test_every_callout_has_a_heading_of_its_own(client, locale):
+def test_every_callout_has_a_heading_of_its_own(read_only_client, locale):
     """Skimming headings, "get help now" and "get help today" must not sound the same."""
-    root = page(client, article_url(locale))
+    root = page(read_only_client, article_url(locale))
     headings = [spoken(c.find("h3")) for c in root.find_all("div", class_="callout")]
     assert len(headings) == len(set(headings)) >= len(URGENCIES) + 1, headings
 
@@ -118,8 +119,8 @@ def test_every_callout_has_a_heading_of_its_own(client, locale):
 
 
 @pytest.mark.parametrize("locale", LOCALE_CODES)
-def test_every_section_links_to_the_sources_it_relies_on(client, locale):
-    root = page(client, article_url(locale))
+def test_every_section_links_to_the_sources_it_relies_on(read_only_client, locale):
+    root = page(read_only_client, article_url(locale))
     listed = {li.attrs["id"]: li for li in root.find("ol", class_="source-list").find_all("li")}
     numbers = {f"source-{source.id}": number for number, source in enumerate(ARTICLE.sources, start=1)}
     for section in ARTICLE.sections:
@@ -147,8 +148,8 @@ def test_every_section_links_to_the_sources_it_relies_on(client, locale):
 
 
 @pytest.mark.parametrize("locale", LOCALE_CODES)
-def test_sources_section_lists_every_source_in_its_own_language(client, locale):
-    root = page(client, article_url(locale))
+def test_sources_section_lists_every_source_in_its_own_language(read_only_client, locale):
+    root = page(read_only_client, article_url(locale))
     heading = root.find("h2", id="article-sources")
     assert heading is not None
     contents = root.find("nav", class_="contents")
@@ -175,8 +176,8 @@ def test_sources_section_lists_every_source_in_its_own_language(client, locale):
 
 
 @pytest.mark.parametrize("locale", TRANSLATED)
-def test_translation_without_a_review_record_says_so_and_links_to_the_english(client, app, locale):
-    root = page(client, article_url(locale))
+def test_translation_without_a_review_record_says_so_and_links_to_the_english(read_only_client, read_only_app, locale):
+    root = page(read_only_client, article_url(locale))
     notice = root.find(id="unreviewed-translation")
     assert notice is not None
     assert root.find(id="medical-review") is None
@@ -187,27 +188,30 @@ def test_translation_without_a_review_record_says_so_and_links_to_the_english(cl
     # before the Contents.
     intro = root.find("div", class_="article__header")
     assert notice in list(intro.iter()), "the notice belongs near the top, in the article header"
-    home = client.get(f"/{locale}/").get_data(as_text=True)
-    assert translated(app, locale, UNREVIEWED_HOME_LINE) in home
+    home = read_only_client.get(f"/{locale}/").get_data(as_text=True)
+    assert translated(read_only_app, locale, UNREVIEWED_HOME_LINE) in home
 
 
-def test_notice_says_the_translation_is_unchecked_in_the_page_language(app):
-    html = app.test_client().get(article_url("es")).get_data(as_text=True)
+def test_notice_says_the_translation_is_unchecked_in_the_page_language(read_only_app):
+    html = read_only_app.test_client().get(article_url("es")).get_data(as_text=True)
     notice = parse_html(html).find(id="unreviewed-translation")
-    assert translated(app, "es", "This translation has not yet been checked by a medical reviewer.") in notice.text()
+    assert (
+        translated(read_only_app, "es", "This translation has not yet been checked by a medical reviewer.")
+        in notice.text()
+    )
 
 
-def test_english_pages_never_show_the_notice(client):
-    html = client.get(article_url("en")).get_data(as_text=True)
+def test_english_pages_never_show_the_notice(read_only_client):
+    html = read_only_client.get(article_url("en")).get_data(as_text=True)
     assert 'id="unreviewed-translation"' not in html and 'id="medical-review"' not in html
-    assert UNREVIEWED_HOME_LINE not in client.get("/en/").get_data(as_text=True)
+    assert UNREVIEWED_HOME_LINE not in read_only_client.get("/en/").get_data(as_text=True)
 
 
-@pytest.fixture
-def reviewed_app(database_url, tmp_path):
+@pytest.fixture(scope="module")
+def reviewed_translations(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Every translation has a review of the current English, except French, whose review is of
     an older English version (so it no longer counts)."""
-    translations = copy_translations(tmp_path / "translations")
+    translations = copy_translations(tmp_path_factory.mktemp("reviewed") / "translations")
     version = ARTICLE.source_version
     for locale in TRANSLATED:
         catalogue = "zh_Hans" if locale == "zh-hans" else locale
@@ -217,7 +221,14 @@ def reviewed_app(database_url, tmp_path):
             "clinical-bilingual-review doctor Dr Test Reviewer\n",
             encoding="utf-8",
         )
-    return make_test_app(database_url, tmp_path, BABEL_TRANSLATION_DIRECTORIES=str(translations))
+    return translations
+
+
+@pytest.fixture
+def reviewed_app(read_only_apps: ReadOnlyApps, reviewed_translations: Path) -> Flask:
+    """The site with those records: an app the module's tests only read from, so they share it
+    (tests/conftest.py, read-only apps)."""
+    return read_only_apps.app_for({"BABEL_TRANSLATION_DIRECTORIES": str(reviewed_translations)})
 
 
 @pytest.mark.parametrize("locale", TRANSLATED)
@@ -259,8 +270,8 @@ def test_about_page_has_one_h1_nested_h2s_and_the_configured_contact(client, loc
     assert mailto is not None and mailto.text() == "fixes@example.org"
 
 
-def test_english_about_page_names_its_sources_and_says_what_the_check_labels_mean(client):
-    text = " ".join(page(client, "/en/about").find("main").text().split())
+def test_english_about_page_names_its_sources_and_says_what_the_check_labels_mean(read_only_client):
+    text = " ".join(page(read_only_client, "/en/about").find("main").text().split())
     assert "our editors compared each statement of its English text with the sources it lists" in text
     assert "It is not a review by a doctor." in text
     assert "one year after its last check, at the latest" in text
@@ -273,9 +284,9 @@ def test_english_about_page_names_its_sources_and_says_what_the_check_labels_mea
 
 
 @pytest.mark.parametrize("locale", LOCALE_CODES)
-def test_every_page_footer_links_to_the_about_page(client, locale):
+def test_every_page_footer_links_to_the_about_page(read_only_client, locale):
     for url in (f"/{locale}/", article_url(locale), f"/{locale}/about", f"/{locale}/no-such-page"):
-        footer = parse_html(client.get(url).get_data(as_text=True)).find("footer")
+        footer = parse_html(read_only_client.get(url).get_data(as_text=True)).find("footer")
         assert footer.find("a", href=f"/{locale}/about") is not None, url
 
 
@@ -296,8 +307,8 @@ def json_ld(html: str) -> dict:
 
 
 @pytest.mark.parametrize("locale", LOCALE_CODES)
-def test_article_page_describes_itself_as_a_medical_web_page(client, locale):
-    response = client.get(article_url(locale))
+def test_article_page_describes_itself_as_a_medical_web_page(read_only_client, locale):
+    response = read_only_client.get(article_url(locale))
     html = response.get_data(as_text=True)
     data = json_ld(html)
     root = parse_html(html)
@@ -352,9 +363,9 @@ def hostile_article():
     return parse_article(copy.deepcopy(raw))
 
 
-def test_embedded_json_can_never_close_its_script_block(app):
+def test_embedded_json_can_never_close_its_script_block(read_only_app):
     article = hostile_article()
-    with app.test_request_context("/en/"):
+    with read_only_app.test_request_context("/en/"):
         data = medical_web_page(
             render_article(article, source_locale=True),
             page_lang="en",

@@ -6,16 +6,18 @@ text's, English dates are British, and the catalogue headers claim no team that 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
+from flask.testing import FlaskClient
 from flask_babel import gettext
 
 from app.content import article_by_slug
 from app.content.review import next_review_due
 from app.content.review_status import english_status
 from app.i18n_tools.catalogues import load
-from tests.conftest import ARTICLE_SLUG, LOCALE_CODES, make_test_app
+from tests.conftest import ARTICLE_SLUG, LOCALE_CODES, ReadOnlyApps, make_test_app
 from tests.i18n_helpers import SHIPPED_TRANSLATIONS, copy_compiled, copy_translations
 
 TRANSLATED = [code for code in LOCALE_CODES if code != "en"]
@@ -46,17 +48,24 @@ def test_the_shipped_english_claims_no_review():
     assert lines == []
 
 
-@pytest.fixture
-def checked(database_url, tmp_path):
-    """The site with a sources check of the current English recorded on the version's date."""
-    translations = copy_translations(tmp_path / "translations")
+@pytest.fixture(scope="module")
+def checked_translations(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The translations with a sources check of the current English recorded on the version's date."""
+    translations = copy_translations(tmp_path_factory.mktemp("checked") / "translations")
     copy_compiled(translations)  # what the site reads
     version = ARTICLE.source_version
     with (translations / "en" / "medical-reviews.txt").open("a", encoding="utf-8") as handle:
         handle.write(f"{ARTICLE_SLUG} {version} {version} sources-check editor Sam Editor\n")
-    app = make_test_app(database_url, tmp_path, BABEL_TRANSLATION_DIRECTORIES=str(translations))
     status = english_status(ARTICLE, translations)
     assert status.checked_on == version and status.next_due == next_review_due(version)
+    return translations
+
+
+@pytest.fixture
+def checked(read_only_apps: ReadOnlyApps, checked_translations: Path) -> FlaskClient:
+    """A client of the site with that record: an app the module's tests only read from, so they
+    share it (tests/conftest.py, read-only apps)."""
+    app = read_only_apps.app_for({"BABEL_TRANSLATION_DIRECTORIES": str(checked_translations)})
     return app.test_client()
 
 

@@ -118,8 +118,8 @@ def test_a_file_that_is_not_yaml_is_refused_with_its_line(tmp_path: Path):
 
 
 @pytest.mark.parametrize("locale", LOCALE_CODES)
-def test_the_page_lists_every_number_next_to_its_source_and_checked_date(client, locale):
-    root = numbers_page(client, locale)
+def test_the_page_lists_every_number_next_to_its_source_and_checked_date(read_only_client, locale):
+    root = numbers_page(read_only_client, locale)
     main = root.find("main")
     assert len(main.find_all("h1")) == 1
     items = main.find_all("li", class_="emergency-number")
@@ -143,15 +143,15 @@ def test_the_page_lists_every_number_next_to_its_source_and_checked_date(client,
         assert item.find("time", datetime=number.source.checked.isoformat()) is not None
 
 
-def test_the_arabic_page_marks_english_sources_left_to_right(client):
-    root = numbers_page(client, "ar")
+def test_the_arabic_page_marks_english_sources_left_to_right(read_only_client):
+    root = numbers_page(read_only_client, "ar")
     links = [a for a in root.find("main").find_all("a") if (a.attrs.get("href") or "").startswith("https://")]
     assert links and all(a.attrs.get("lang") == "en" and a.attrs.get("dir") == "ltr" for a in links)
 
 
-def test_a_service_is_worded_in_the_readers_language(client):
-    english = numbers_page(client, "en").find("main").text()
-    french = numbers_page(client, "fr").find("main").text()
+def test_a_service_is_worded_in_the_readers_language(read_only_client):
+    english = numbers_page(read_only_client, "en").find("main").text()
+    french = numbers_page(read_only_client, "fr").find("main").text()
     assert "All emergencies: ambulance, fire and police" in english
     assert "Urgent medical advice when it is not an emergency" in english
     assert "All emergencies: ambulance, fire and police" not in french
@@ -166,13 +166,13 @@ def test_the_page_is_public_and_the_same_for_every_reader(app, client, locale):
     assert a_reader_with_cookies(app).get(path).data == first.data
 
 
-def test_an_unknown_locale_has_no_numbers_page(client):
-    assert client.get("/xx/emergency-numbers").status_code == 404
-    assert client.get("/ZH-hans/emergency-numbers").status_code == 404
+def test_an_unknown_locale_has_no_numbers_page(read_only_client):
+    assert read_only_client.get("/xx/emergency-numbers").status_code == 404
+    assert read_only_client.get("/ZH-hans/emergency-numbers").status_code == 404
 
 
-def test_the_sitemap_lists_the_page_in_every_language_with_its_alternates(client):
-    xml = sitemap_text(client)
+def test_the_sitemap_lists_the_page_in_every_language_with_its_alternates(read_only_client):
+    xml = sitemap_text(read_only_client)
     for locale in LOCALE_CODES:
         assert f"<loc>http://localhost/{locale}/emergency-numbers</loc>" in xml
     entry = xml.split("<loc>http://localhost/fr/emergency-numbers</loc>", 1)[1].split("</url>", 1)[0]
@@ -181,9 +181,9 @@ def test_the_sitemap_lists_the_page_in_every_language_with_its_alternates(client
 
 
 @pytest.mark.parametrize("locale", LOCALE_CODES)
-def test_every_page_footer_links_to_the_numbers(client, locale):
+def test_every_page_footer_links_to_the_numbers(read_only_client, locale):
     for url in (f"/{locale}/", article_url(locale), f"/{locale}/about", f"/{locale}/emergency-numbers"):
-        footer = parse_html(client.get(url).get_data(as_text=True)).find("footer")
+        footer = parse_html(read_only_client.get(url).get_data(as_text=True)).find("footer")
         assert footer.find("a", href=f"/{locale}/emergency-numbers") is not None, url
 
 
@@ -191,8 +191,8 @@ def test_every_page_footer_links_to_the_numbers(client, locale):
 
 
 @pytest.mark.parametrize("locale", LOCALE_CODES)
-def test_every_emergency_warning_links_to_the_numbers_and_keeps_saying_your_local_number(client, locale):
-    root = parse_html(client.get(article_url(locale)).get_data(as_text=True))
+def test_every_emergency_warning_links_to_the_numbers_and_keeps_saying_your_local_number(read_only_client, locale):
+    root = parse_html(read_only_client.get(article_url(locale)).get_data(as_text=True))
     callouts = root.find_all("div", class_="callout--emergency")
     assert callouts
     for callout in callouts:
@@ -271,12 +271,13 @@ def test_the_at_a_glance_box_comes_first_and_links_to_the_numbers(client, glance
 
 
 @pytest.mark.parametrize("locale", LOCALE_CODES)
-def test_every_article_with_an_at_a_glance_box_puts_it_first_with_the_way_to_the_numbers(client, locale):
+def test_every_article_with_an_at_a_glance_box_puts_it_first_with_the_way_to_the_numbers(read_only_client, locale):
     articles = [article for article in content.all_articles() if article.sections[0].at_a_glance]
     assert articles, "no article has an at-a-glance box"
     for article in articles:
         box_id = article.sections[0].id
-        main = parse_html(client.get(f"/{locale}/articles/{article.slug}").get_data(as_text=True)).find("main")
+        html = read_only_client.get(f"/{locale}/articles/{article.slug}").get_data(as_text=True)
+        main = parse_html(html).find("main")
         headings = [element for element in main.iter() if element.tag in {"h1", "h2"}]
         assert [h.tag for h in headings[:2]] == ["h1", "h2"] and headings[1].attrs["id"] == box_id
         assert main.find("nav", class_="contents").find("a").attrs["href"] == f"#{box_id}"

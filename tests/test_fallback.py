@@ -2,24 +2,28 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from babel.messages.catalog import Catalog
+from flask.testing import FlaskClient
 
 from app.content import article_by_slug
-from tests.conftest import ARTICLE_SLUG, LOCALE_CODES, make_test_app
+from tests.conftest import ARTICLE_SLUG, LOCALE_CODES, ReadOnlyApps, make_test_app
 from tests.i18n_helpers import complete, copy_translations, fallback_texts, rewrite
 
 ARTICLE_URL = f"/es/articles/{ARTICLE_SLUG}"
 
 
-@pytest.fixture
-def incomplete_es_client(database_url, tmp_path):
-    """The site with a copy of the Spanish catalogue, otherwise complete, that lacks a heading
-    and two paragraphs."""
+@pytest.fixture(scope="module")
+def incomplete_es(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, set[str], Catalog]:
+    """Translations whose Spanish catalogue, otherwise complete, lacks a heading and two
+    paragraphs: the folder, the texts removed and the catalogue."""
     article = article_by_slug(ARTICLE_SLUG)
     (overview,) = [section for section in article.sections if section.id == "overview"]
     (first_aid,) = [section for section in article.sections if section.id == "seizure-first-aid"]
     removed = [overview.heading, overview.blocks[0].message, first_aid.blocks[0].message]
-    translations = copy_translations(tmp_path / "translations")
+    translations = copy_translations(tmp_path_factory.mktemp("incomplete-es") / "translations")
 
     def drop(catalog):
         complete(catalog)
@@ -27,8 +31,18 @@ def incomplete_es_client(database_url, tmp_path):
             catalog.delete(message.text, context=message.context)
 
     catalog = rewrite(translations / "es" / "LC_MESSAGES" / "messages.po", drop)
-    app = make_test_app(database_url, tmp_path, BABEL_TRANSLATION_DIRECTORIES=str(translations))
-    return app.test_client(), {message.text for message in removed}, catalog
+    return translations, {message.text for message in removed}, catalog
+
+
+@pytest.fixture
+def incomplete_es_client(
+    read_only_apps: ReadOnlyApps, incomplete_es: tuple[Path, set[str], Catalog]
+) -> tuple[FlaskClient, set[str], Catalog]:
+    """A client of the site with those translations: an app the module's tests only read from, so
+    they share it (tests/conftest.py, read-only apps)."""
+    translations, removed, catalog = incomplete_es
+    app = read_only_apps.app_for({"BABEL_TRANSLATION_DIRECTORIES": str(translations)})
+    return app.test_client(), removed, catalog
 
 
 def shown(catalog, msgid: str) -> str:
@@ -64,9 +78,9 @@ def test_a_complete_catalogue_marks_nothing(database_url, tmp_path):
 
 
 @pytest.mark.parametrize("locale", [code for code in LOCALE_CODES if code != "en"])
-def test_shipped_translations_leave_no_english_blocks(client, locale):
+def test_shipped_translations_leave_no_english_blocks(read_only_client, locale):
     """Passes once translators have finished every article message of the shipped locales."""
     for url in (f"/{locale}/", f"/{locale}/articles/{ARTICLE_SLUG}"):
-        html = client.get(url).get_data(as_text=True)
+        html = read_only_client.get(url).get_data(as_text=True)
         assert fallback_texts(html) == set(), url
         assert 'id="translation-status"' not in html, url

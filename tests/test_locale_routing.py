@@ -36,10 +36,10 @@ def test_every_localised_route_is_refused_for_an_unknown_or_misspelt_locale_befo
 
 
 @pytest.mark.parametrize("page", ["/fr/about", "/ar/subscribe", "/zh-hans/moderation/login"])
-def test_links_built_on_a_page_take_its_locale_unless_they_name_another(app, page):
+def test_links_built_on_a_page_take_its_locale_unless_they_name_another(read_only_app, page):
     code = page.split("/")[1]
-    with app.test_request_context(page):
-        app.preprocess_request()
+    with read_only_app.test_request_context(page):
+        read_only_app.preprocess_request()
         assert url_for("articles.home") == f"/{code}/"
         assert url_for("articles.article", slug="a-slug") == f"/{code}/articles/a-slug"
         assert url_for("newsletter.subscribe") == f"/{code}/subscribe"
@@ -48,7 +48,7 @@ def test_links_built_on_a_page_take_its_locale_unless_they_name_another(app, pag
         assert url_for("articles.sitemap") == "/sitemap.xml"  # no locale in it: none added
 
 
-def test_a_page_without_a_locale_in_its_address_links_in_the_negotiated_language(app):
-    with app.test_request_context("/robots.txt", headers={"Accept-Language": "es-MX, en;q=0.5"}):
-        app.preprocess_request()
+def test_a_page_without_a_locale_in_its_address_links_in_the_negotiated_language(read_only_app):
+    with read_only_app.test_request_context("/robots.txt", headers={"Accept-Language": "es-MX, en;q=0.5"}):
+        read_only_app.preprocess_request()
         assert url_for("articles.about") == "/es/about"

@@ -89,8 +89,8 @@ def test_reading_every_page_kind_leaves_no_cookie(client, locale):
     ("accept", "expected"),
     [("gzip, deflate, br", "br"), ("br;q=0.5, gzip", "gzip"), ("gzip", "gzip"), ("identity", None), ("", None)],
 )
-def test_the_encoding_follows_the_request_and_each_has_its_own_validator(client, accept, expected):
-    response = client.get(article_url("en"), headers={"Accept-Encoding": accept})
+def test_the_encoding_follows_the_request_and_each_has_its_own_validator(read_only_client, accept, expected):
+    response = read_only_client.get(article_url("en"), headers={"Accept-Encoding": accept})
     assert response.headers.get("Content-Encoding") == expected
     body = response.data
     html = {"br": brotli.decompress, "gzip": gzip.decompress, None: bytes}[expected](body)
@@ -99,13 +99,13 @@ def test_the_encoding_follows_the_request_and_each_has_its_own_validator(client,
     assert response.headers["ETag"].endswith(f'{suffix}"')
 
 
-def test_a_current_copy_is_answered_304_and_a_stale_one_gets_the_page(client):
-    first = client.get(article_url("en"), headers={"Accept-Encoding": "gzip"})
+def test_a_current_copy_is_answered_304_and_a_stale_one_gets_the_page(read_only_client):
+    first = read_only_client.get(article_url("en"), headers={"Accept-Encoding": "gzip"})
     etag = first.headers["ETag"]
-    again = client.get(article_url("en"), headers={"Accept-Encoding": "gzip", "If-None-Match": etag})
+    again = read_only_client.get(article_url("en"), headers={"Accept-Encoding": "gzip", "If-None-Match": etag})
     assert again.status_code == 304 and again.data == b""
     assert again.headers["ETag"] == etag and PUBLIC_CACHE_CONTROL.match(again.headers["Cache-Control"])
-    stale = client.get(article_url("en"), headers={"If-None-Match": '"not-the-current-version"'})
+    stale = read_only_client.get(article_url("en"), headers={"If-None-Match": '"not-the-current-version"'})
     assert stale.status_code == 200 and b"<h1" in stale.data
 
 
@@ -198,13 +198,13 @@ def test_query_strings_cannot_grow_the_store_or_change_the_page(app, client):
         "/static/css/x/../site.css",
     ],
 )
-def test_a_path_a_cache_would_normalise_is_refused_and_never_shared(client, path):
+def test_a_path_a_cache_would_normalise_is_refused_and_never_shared(read_only_client, path):
     """nginx keys `/en/./articles/x` as `/en/articles/x`: if the site answered that spelling (a
     public 404), the answer would be stored as the article. It answers 400, private."""
-    response = client.get(path)
+    response = read_only_client.get(path)
     assert response.status_code == 400, path
     assert response.headers["Cache-Control"] == "private, no-store"
-    assert client.get(article_url("en")).status_code == 200
+    assert read_only_client.get(article_url("en")).status_code == 200
 
 
 def test_the_page_layers_memo_is_not_grown_by_host_ports(app, client):
@@ -254,13 +254,13 @@ def test_a_page_missing_its_comments_is_served_but_never_shared(app, client):
     assert 'id="comments-unavailable"' not in recovered.get_data(as_text=True)
 
 
-def test_not_found_pages_are_public_in_the_language_of_their_path(client):
-    response = client.get("/es/no-such-page")
+def test_not_found_pages_are_public_in_the_language_of_their_path(read_only_client):
+    response = read_only_client.get("/es/no-such-page")
     assert response.status_code == 404 and '<html lang="es"' in response.get_data(as_text=True)
     assert PUBLIC_CACHE_CONTROL.match(response.headers["Cache-Control"])
     assert "Set-Cookie" not in response.headers and set(response.vary) == {"Accept-Encoding"}
     # Without a language in the path, the page is negotiated: caches must key on the header.
-    negotiated = client.get("/xx/no-such-page", headers={"Accept-Language": "fr"})
+    negotiated = read_only_client.get("/xx/no-such-page", headers={"Accept-Language": "fr"})
     assert '<html lang="fr"' in negotiated.get_data(as_text=True)
     assert set(negotiated.vary) == {"Accept-Encoding", "Accept-Language"}
 
@@ -276,15 +276,15 @@ def test_head_and_range_requests(client):
 
 
 @pytest.mark.parametrize("path", ["/en", "/en/", article_url("en"), "/"])
-def test_an_unknown_host_is_refused_never_reflected(client, path):
-    response = client.get(path, headers={"Host": "evil.example"})
+def test_an_unknown_host_is_refused_never_reflected(read_only_client, path):
+    response = read_only_client.get(path, headers={"Host": "evil.example"})
     assert response.status_code == 400
     assert "evil.example" not in response.headers.get("Location", "")
     assert "evil.example" not in response.get_data(as_text=True)
 
 
-def test_the_slash_redirect_uses_a_trusted_host(client):
-    response = client.get("/en", headers={"Host": "localhost"})
+def test_the_slash_redirect_uses_a_trusted_host(read_only_client):
+    response = read_only_client.get("/en", headers={"Host": "localhost"})
     assert response.status_code == 308 and response.headers["Location"] in ("/en/", "http://localhost/en/")
 
 

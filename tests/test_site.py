@@ -50,9 +50,9 @@ def page_urls(locale: str) -> list[str]:
 
 
 @pytest.mark.parametrize("locale", LOCALE_CODES)
-def test_pages_have_language_direction_one_h1_and_landmarks(client, locale):
+def test_pages_have_language_direction_one_h1_and_landmarks(read_only_client, locale):
     for url in page_urls(locale):
-        response = client.get(url)
+        response = read_only_client.get(url)
         assert response.status_code == 200, url
         html = response.get_data(as_text=True)
         outline = outline_of(html)
@@ -67,8 +67,8 @@ def test_pages_have_language_direction_one_h1_and_landmarks(client, locale):
 
 
 @pytest.mark.parametrize("locale", LOCALE_CODES)
-def test_switcher_links_to_same_page_in_every_language(client, locale):
-    html = client.get(f"/{locale}/articles/{ARTICLE_SLUG}").get_data(as_text=True)
+def test_switcher_links_to_same_page_in_every_language(read_only_client, locale):
+    html = read_only_client.get(f"/{locale}/articles/{ARTICLE_SLUG}").get_data(as_text=True)
     switcher = re.search(r'<nav class="language-switcher".*?</nav>', html, re.S).group(0)
     links = outline_of(switcher).all("a")
     assert [link["href"] for link in links] == [f"/{code}/articles/{ARTICLE_SLUG}" for code in LOCALE_CODES]
@@ -79,8 +79,8 @@ def test_switcher_links_to_same_page_in_every_language(client, locale):
 
 
 @pytest.mark.parametrize("locale", LOCALE_CODES)
-def test_hreflang_alternates_cover_every_locale_and_x_default(client, locale):
-    html = client.get(f"/{locale}/articles/{ARTICLE_SLUG}").get_data(as_text=True)
+def test_hreflang_alternates_cover_every_locale_and_x_default(read_only_client, locale):
+    html = read_only_client.get(f"/{locale}/articles/{ARTICLE_SLUG}").get_data(as_text=True)
     alternates = {
         attrs["hreflang"]: attrs["href"] for attrs in outline_of(html).all("link") if attrs.get("rel") == "alternate"
     }
@@ -90,8 +90,8 @@ def test_hreflang_alternates_cover_every_locale_and_x_default(client, locale):
 
 
 @pytest.mark.parametrize("locale", LOCALE_CODES)
-def test_the_home_pages_x_default_is_the_address_that_picks_a_language(client, locale):
-    html = client.get(f"/{locale}/").get_data(as_text=True)
+def test_the_home_pages_x_default_is_the_address_that_picks_a_language(read_only_client, locale):
+    html = read_only_client.get(f"/{locale}/").get_data(as_text=True)
     alternates = {
         attrs["hreflang"]: attrs["href"] for attrs in outline_of(html).all("link") if attrs.get("rel") == "alternate"
     }
@@ -114,10 +114,10 @@ def test_the_home_pages_x_default_is_the_address_that_picks_a_language(client, l
         ("!!garbage;;q=oops", "en"),
     ],
 )
-def test_root_negotiates_locale_from_accept_language_alone(client, accept_language, expected):
+def test_root_negotiates_locale_from_accept_language_alone(read_only_client, accept_language, expected):
     headers = {"Accept-Language": accept_language} if accept_language else {}
-    client.set_cookie("locale", "ar")  # an old remembered language no longer counts
-    response = client.get("/", headers=headers)
+    read_only_client.set_cookie("locale", "ar")  # an old remembered language no longer counts
+    response = read_only_client.get("/", headers=headers)
     assert response.status_code == 302
     assert response.headers["Location"] == f"/{expected}/"
     assert set(response.vary) == {"Accept-Encoding", "Accept-Language"}
@@ -132,32 +132,32 @@ def test_reading_a_page_sets_no_language_cookie(client):
 
 
 @pytest.mark.parametrize("locale", LOCALE_CODES)
-def test_unknown_pages_get_a_translated_404(client, locale):
+def test_unknown_pages_get_a_translated_404(read_only_client, locale):
     for url in (f"/{locale}/articles/no-such-article", f"/{locale}/no/such/page"):
-        response = client.get(url)
+        response = read_only_client.get(url)
         assert response.status_code == 404
         outline = outline_of(response.get_data(as_text=True))
         assert outline.html_attrs["lang"] == LANG_AND_DIR[locale][0]
         assert len(outline.all("h1")) == 1
 
 
-def test_unknown_locale_is_404_in_english(client):
+def test_unknown_locale_is_404_in_english(read_only_client):
     for url in ("/de/", f"/xx/articles/{ARTICLE_SLUG}", "/EN/", "/zh_Hans/"):
-        response = client.get(url)
+        response = read_only_client.get(url)
         assert response.status_code == 404, url
         assert '<html lang="en" dir="ltr">' in response.get_data(as_text=True)
 
 
-def test_404_title_is_translated(client):
-    english = client.get("/en/nope").get_data(as_text=True)
-    spanish = client.get("/es/nope").get_data(as_text=True)
+def test_404_title_is_translated(read_only_client):
+    english = read_only_client.get("/en/nope").get_data(as_text=True)
+    spanish = read_only_client.get("/es/nope").get_data(as_text=True)
     title = re.compile(r"<title>(.*?)</title>", re.S)
     assert title.search(english).group(1) != title.search(spanish).group(1)
 
 
-def test_sitemap_lists_every_page_with_alternates(client):
+def test_sitemap_lists_every_page_with_alternates(read_only_client):
     namespaces = NAMESPACES
-    urls = [url for part in sitemap_parts(client) for url in ET.fromstring(part).findall("s:url", namespaces)]
+    urls = [url for part in sitemap_parts(read_only_client) for url in ET.fromstring(part).findall("s:url", namespaces)]
     locations = {url.find("s:loc", namespaces).text for url in urls}
     for code in LOCALE_CODES:
         assert f"http://localhost/{code}/" in locations
@@ -184,21 +184,21 @@ def test_sitemap_lists_every_page_with_alternates(client):
         assert hreflangs["x-default"] == expected, url.find("s:loc", namespaces).text
 
 
-def test_robots_points_to_sitemap_and_hides_moderation(client):
-    body = client.get("/robots.txt").get_data(as_text=True)
+def test_robots_points_to_sitemap_and_hides_moderation(read_only_client):
+    body = read_only_client.get("/robots.txt").get_data(as_text=True)
     assert "Sitemap: http://localhost/sitemap.xml" in body
     assert "Disallow: /en/moderation/" in body
 
 
-def test_healthz_reports_database(client):
-    response = client.get("/healthz")
+def test_healthz_reports_database(read_only_client):
+    response = read_only_client.get("/healthz")
     assert response.status_code == 200
     assert response.json == {"status": "ok", "database": "ok"}
 
 
 @pytest.mark.parametrize("url", ["/en/", f"/ar/articles/{ARTICLE_SLUG}", "/en/missing", "/healthz", "/robots.txt"])
-def test_security_headers_on_every_kind_of_response(client, url):
-    headers = client.get(url).headers
+def test_security_headers_on_every_kind_of_response(read_only_client, url):
+    headers = read_only_client.get(url).headers
     csp = headers["Content-Security-Policy"]
     assert "default-src 'none'" in csp and "frame-ancestors 'none'" in csp
     assert "unsafe-inline" not in csp and "script-src" not in csp
@@ -211,37 +211,37 @@ def test_security_headers_on_every_kind_of_response(client, url):
 DATA_BLOCK = re.compile(r'<script type="application/ld\+json">[^<]*</script>')
 
 
-def test_templates_have_no_inline_script_or_style(client):
+def test_templates_have_no_inline_script_or_style(read_only_client):
     for code in LOCALE_CODES:
         for url in page_urls(code):
-            html = DATA_BLOCK.sub("", client.get(url).get_data(as_text=True))
+            html = DATA_BLOCK.sub("", read_only_client.get(url).get_data(as_text=True))
             assert "<script" not in html and "<style" not in html and " style=" not in html
             assert "http://" not in re.sub(r'(href|content)="http://localhost[^"]*"', "", html).replace(
                 "http://www.w3.org", ""
             )
 
 
-def test_static_files_are_fingerprinted_and_immutable(client):
-    html = client.get("/en/").get_data(as_text=True)
+def test_static_files_are_fingerprinted_and_immutable(read_only_client):
+    html = read_only_client.get("/en/").get_data(as_text=True)
     css = re.search(r'href="(/static/css/site\.[0-9a-f]{10}\.css)"', html).group(1)
-    response = client.get(css)
+    response = read_only_client.get(css)
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
-    assert client.get("/static/css/site.css").status_code == 404
-    assert client.get("/static/css/site.0000000000.css").status_code == 404
-    assert client.get("/static/../app/config.py").status_code == 400  # a dot segment: refused
+    assert read_only_client.get("/static/css/site.css").status_code == 404
+    assert read_only_client.get("/static/css/site.0000000000.css").status_code == 404
+    assert read_only_client.get("/static/../app/config.py").status_code == 400  # a dot segment: refused
 
 
-def test_the_favicon_is_linked_fingerprinted_and_answered_at_the_conventional_path(client):
-    html = client.get("/en/").get_data(as_text=True)
+def test_the_favicon_is_linked_fingerprinted_and_answered_at_the_conventional_path(read_only_client):
+    html = read_only_client.get("/en/").get_data(as_text=True)
     icon = re.search(r'<link rel="icon" href="(/static/favicon\.[0-9a-f]{10}\.svg)" type="image/svg\+xml">', html)
     assert icon is not None
-    linked = client.get(icon.group(1))
+    linked = read_only_client.get(icon.group(1))
     assert linked.status_code == 200 and linked.mimetype == "image/svg+xml"
     assert linked.headers["Cache-Control"] == "public, max-age=31536000, immutable"
     assert b"<svg" in linked.data
     # Asked for by browsers and crawlers whatever the page links to: an icon, not a locale.
-    conventional = client.get("/favicon.ico")
+    conventional = read_only_client.get("/favicon.ico")
     assert conventional.status_code == 200 and conventional.mimetype == "image/vnd.microsoft.icon"
     assert conventional.data[:4] == b"\x00\x00\x01\x00"  # an ICO header
     assert conventional.headers["Cache-Control"].startswith("public")
@@ -281,8 +281,8 @@ def name_of(root: Element, element: Element) -> str:
 
 
 @pytest.mark.parametrize("locale", LOCALE_CODES)
-def test_the_article_has_few_landmarks_and_both_forms_are_named(client, locale):
-    root = parse_html(client.get(f"/{locale}/articles/{ARTICLE_SLUG}").get_data(as_text=True))
+def test_the_article_has_few_landmarks_and_both_forms_are_named(read_only_client, locale):
+    root = parse_html(read_only_client.get(f"/{locale}/articles/{ARTICLE_SLUG}").get_data(as_text=True))
     landmarks = landmarks_of(root)
     kinds = [element.tag for element in landmarks]
     assert kinds == ["header", "nav", "main", "nav", "form", "aside", "form", "footer"], kinds
@@ -297,8 +297,8 @@ def test_the_article_has_few_landmarks_and_both_forms_are_named(client, locale):
 
 
 @pytest.mark.parametrize("locale", LOCALE_CODES)
-def test_the_subscribe_page_form_is_named_by_its_heading(client, locale):
-    root = parse_html(client.get(f"/{locale}/subscribe").get_data(as_text=True))
+def test_the_subscribe_page_form_is_named_by_its_heading(read_only_client, locale):
+    root = parse_html(read_only_client.get(f"/{locale}/subscribe").get_data(as_text=True))
     form = root.find("form", class_="subscribe-form")
     heading = root.find("h1")
     assert form.attrs.get("aria-labelledby") == heading.attrs.get("id") and heading.text().strip()
@@ -314,17 +314,17 @@ def test_the_subscribe_page_form_is_named_by_its_heading(client, locale):
         ("zh-hans", ["<strong>重要提示：</strong>本", ">危急：</span>", "资料来源：</span><ul"]),
     ],
 )
-def test_a_label_is_followed_by_one_gap_in_every_script(client, locale, expected):
-    html = client.get(f"/{locale}/articles/{ARTICLE_SLUG}").get_data(as_text=True)
+def test_a_label_is_followed_by_one_gap_in_every_script(read_only_client, locale, expected):
+    html = read_only_client.get(f"/{locale}/articles/{ARTICLE_SLUG}").get_data(as_text=True)
     for fragment in expected:
         assert fragment in html, fragment
     assert not re.search(r"：\s", html.split("<body", 1)[1])
 
 
-def test_static_files_are_resolved_once_and_any_other_spelling_is_refused(client):
+def test_static_files_are_resolved_once_and_any_other_spelling_is_refused(read_only_client):
     from app.assets import _by_name, static_files
 
-    html = client.get("/en/").get_data(as_text=True)
+    html = read_only_client.get("/en/").get_data(as_text=True)
     css = re.search(r'href="/static/(css/site\.[0-9a-f]{10}\.css)"', html).group(1)
     folder, name = css.split("/")
     spellings = {
@@ -339,8 +339,8 @@ def test_static_files_are_resolved_once_and_any_other_spelling_is_refused(client
         f"/static/{folder}/{name}\\": 404,
     }
     for path, status in spellings.items():
-        assert client.get(path).status_code == status, path
-    assert client.get(f"/static/{css}").status_code == 200
+        assert read_only_client.get(path).status_code == status, path
+    assert read_only_client.get(f"/static/{css}").status_code == 200
     # One table, made once: requests add nothing to it.
     assert static_files.cache_info().currsize == 1 and _by_name.cache_info().currsize == 1
     assert css in static_files() and len(static_files()) == 4

@@ -294,9 +294,10 @@ def _database_rows(app: Flask) -> dict[str, list[tuple[object, ...]]]:
 class _SharedApp:
     """One shared app and what it started with: its database's rows, its config and its views."""
 
-    def __init__(self, app_config: Mapping[str, object], app: Flask) -> None:
+    def __init__(self, app_config: Mapping[str, object], app: Flask, *, refused_posts: bool = False) -> None:
         self.app_config = dict(app_config)
         self.app = app
+        self.refused_posts = refused_posts
         self.rows = _database_rows(app)
         self.config = dict(app.config)
         self.views = dict(app.view_functions)
@@ -329,16 +330,20 @@ class ReadOnlyApps:
         self._databases = databases
         self.shared: list[_SharedApp] = []
 
-    def app_for(self, app_config: Mapping[str, object]) -> Flask:
+    def app_for(self, app_config: Mapping[str, object], *, refused_posts: bool = False) -> Flask:
+        """The shared app for `app_config`. With `refused_posts`, a separate one that takes any
+        request, for tests that send input the site must refuse and store nothing of (the same
+        check at the module's teardown proves nothing was stored)."""
         for shared in self.shared:
-            if shared.app_config == app_config:
+            if shared.app_config == app_config and shared.refused_posts == refused_posts:
                 return shared.app
         tmp_path = self._tmp_path_factory.mktemp("read-only-app")
         url = self._databases.enter_context(throwaway_database(tmp_path, "read-only"))
         application = make_test_app(url, tmp_path, **app_config)
-        application.wsgi_app = _RefuseWrites(application.wsgi_app)  # type: ignore[method-assign]
+        if not refused_posts:
+            application.wsgi_app = _RefuseWrites(application.wsgi_app)  # type: ignore[method-assign]
         application.test_cli_runner_class = _NoCommands
-        self.shared.append(_SharedApp(app_config, application))
+        self.shared.append(_SharedApp(app_config, application, refused_posts=refused_posts))
         return application
 
     def close(self) -> list[str]:
@@ -379,6 +384,14 @@ def read_only_app(read_only_apps: ReadOnlyApps, app_config: dict[str, object]) -
 def read_only_client(read_only_app: Flask) -> FlaskClient:
     """A client of its own (no cookies from other tests) for the shared read-only app."""
     return read_only_app.test_client()
+
+
+@pytest.fixture
+def refusing_app(read_only_apps: ReadOnlyApps, app_config: dict[str, object]) -> Flask:
+    """The app shared by this module's tests whose every POST must be refused (invalid input, say)
+    and store nothing: any method may be sent, and the module's teardown fails if a row, the
+    config or a view changed. A test whose POST may be accepted needs the per-test `app`."""
+    return read_only_apps.app_for(app_config, refused_posts=True)
 
 
 CSRF_PATTERN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')

@@ -69,6 +69,17 @@ def mailbox_fixture() -> Iterator[Mailbox]:
     controller.stop()
 
 
+@pytest.fixture(name="module_mailbox", scope="module")
+def module_mailbox_fixture() -> Iterator[Mailbox]:
+    """One local SMTP server for a module's tests that must send nothing (it must stay empty);
+    import `module_mailbox_fixture` into the module to use `module_mailbox`."""
+    box = Mailbox(port=free_port())
+    controller = Controller(box, hostname="127.0.0.1", port=box.port)
+    controller.start()
+    yield box
+    controller.stop()
+
+
 def smtp_config(port: int) -> dict[str, object]:
     return {
         "MAIL_SERVER": "127.0.0.1",

@@ -134,8 +134,9 @@ def test_rejected_and_spam_comments_are_never_shown(app, client, locale):
     ],
     ids=["empty", "whitespace", "name-too-long", "comment-too-long", "comment-missing"],
 )
-def test_invalid_post_is_422_with_summary_aria_and_error_title(app, client, locale, name, comment, bad_fields):
-    response = post_comment(client, locale, name, comment)
+def test_invalid_post_is_422_with_summary_aria_and_error_title(refusing_app, locale, name, comment, bad_fields):
+    app = refusing_app
+    response = post_comment(app.test_client(), locale, name, comment)
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert title_of(html).startswith(ERROR_PREFIX[locale] + " ")

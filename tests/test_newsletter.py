@@ -22,6 +22,7 @@ from tests.newsletter_support import (
     html_of,
     link_in,
     mailbox_fixture,  # noqa: F401 (the `mailbox` fixture)
+    module_mailbox_fixture,  # noqa: F401 (the `module_mailbox` fixture)
     outbox_rows,
     path_of,
     post_closed,
@@ -239,8 +240,11 @@ BAD_ADDRESSES = [
 
 @pytest.mark.parametrize("locale", LOCALE_CODES)
 @pytest.mark.parametrize("bad", BAD_ADDRESSES)
-def test_invalid_addresses_get_the_accessible_error_page_and_no_mail(app, client, mailbox, locale, bad):
-    response = subscribe(client, locale, bad)
+def test_invalid_addresses_get_the_accessible_error_page_and_no_mail(read_only_apps, module_mailbox, locale, bad):
+    # One app for all of them, on one SMTP server that must stay empty (checked by each test), and
+    # nothing stored (checked at the module's teardown too).
+    app, mailbox = read_only_apps.app_for(smtp_config(module_mailbox.port), refused_posts=True), module_mailbox
+    response = subscribe(app.test_client(), locale, bad)
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     with app.test_request_context(f"/{locale}/subscribe"):

@@ -53,6 +53,7 @@ from werkzeug.serving import make_server
 from app import create_app
 from app.caching import store
 from app.extensions import db
+from tests import extraction_memo
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
@@ -151,6 +152,15 @@ MIGRATED = _MigratedTemplates()
 def _remove_migrated_templates() -> Iterator[None]:
     yield
     MIGRATED.remove()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _remember_message_extraction() -> Iterator[None]:
+    """Babel reads each unchanged code file and template once per test process, not once per
+    `translate extract` (tests/extraction_memo.py)."""
+    undo = extraction_memo.install()
+    yield
+    undo()
 
 
 def _postgres_database(base_url: str, template: str | None = None) -> str:

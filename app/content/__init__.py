@@ -14,6 +14,7 @@ import yaml
 from flask import current_app, has_app_context
 from pydantic import ValidationError
 
+from app.collector import collector_paused
 from app.content.errors import ArticleError, Positions, from_rules, from_validation, shown_path, syntax_error
 from app.content.lines import text_lines
 from app.content.schema import TIMEFRAMES, URGENCIES, ArticleFile, BlockFile, SectionFile, rule_problems
@@ -233,11 +234,13 @@ def load_library(directory: Path) -> Library:
     """Every `*.yaml` file of the folder, by file name; a broken file is skipped with its error."""
     articles: list[Article] = []
     errors: list[ArticleError] = []
-    for path in sorted(directory.glob("*.yaml")):
-        try:
-            articles.append(load_article_file(path))
-        except ArticleError as error:
-            errors.append(error)
+    # Thousands of YAML nodes an article, built and dropped: see app/collector.py.
+    with collector_paused():
+        for path in sorted(directory.glob("*.yaml")):
+            try:
+                articles.append(load_article_file(path))
+            except ArticleError as error:
+                errors.append(error)
     return Library(tuple(articles), tuple(errors))
 
 

@@ -10,11 +10,14 @@ what it prints and writes does not depend on which worker finished first.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
+
+from app.collector import collector_paused
 
 S = TypeVar("S")
 T = TypeVar("T")
@@ -39,10 +42,14 @@ def in_worker_processes(work: Callable[[S, T], R], shared: S, items: Sequence[T]
     Only the items and the results travel between processes (they must pickle); `work` and
     `shared` are inherited by the fork. In this process, one item after the other, where fork
     is not available, on one core, or for a single item. An exception in a worker is raised here.
+
+    The work builds a catalogue's objects by the hundred thousand: the garbage collector is
+    paused while it runs (see app/collector.py), here and in the workers.
     """
     count = min(len(items), usable_cores())
     if count < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return [work(shared, item) for item in items]
+        with collector_paused():
+            return [work(shared, item) for item in items]
     with ProcessPoolExecutor(
         max_workers=count,
         mp_context=multiprocessing.get_context("fork"),
@@ -53,8 +60,11 @@ def in_worker_processes(work: Callable[[S, T], R], shared: S, items: Sequence[T]
 
 
 def _inherit(work: Callable[[Any, Any], Any], shared: Any) -> None:
+    """A worker's start: it keeps `work` and `shared`, and never collects reference cycles (it
+    lives for a few catalogues; what cycles they hold are freed when it exits)."""
     global _work, _shared
     _work, _shared = work, shared
+    gc.disable()
 
 
 def _run(item: Any) -> Any:

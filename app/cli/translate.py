@@ -11,6 +11,7 @@ from babel.messages.catalog import Catalog
 from flask.cli import AppGroup
 
 from app.cli.articles import article_problems
+from app.collector import collector_paused
 from app.content import ArticleError, all_articles, articles_dir, load_library
 from app.content.publication import compile_for_site
 from app.content.review import read_reviews, reviews_path
@@ -41,7 +42,14 @@ from app.i18n_tools.tbx import glossary_tbx
 from app.i18n_tools.template import add_article, source_template
 from app.i18n_tools.workers import in_worker_processes
 
-translate = AppGroup("translate", help="Translation and localisation commands.")
+
+@click.group("translate", cls=AppGroup)
+@click.pass_context
+def translate(context: click.Context) -> None:
+    """Translation and localisation commands."""
+    # Each command builds catalogues of objects by the hundred thousand and exits: the garbage
+    # collector waits until it ends (see app/collector.py).
+    context.with_resource(collector_paused())
 
 
 def _template(directory: Path):

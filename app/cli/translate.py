@@ -40,7 +40,7 @@ from app.i18n_tools.report import about_article, summary
 from app.i18n_tools.stats import UI, catalogue_counts, stats_summary
 from app.i18n_tools.tbx import glossary_tbx
 from app.i18n_tools.template import add_article, source_template
-from app.i18n_tools.workers import in_worker_processes
+from app.i18n_tools.workers import in_worker_processes, worth_forking
 
 
 @click.group("translate", cls=AppGroup)
@@ -77,7 +77,7 @@ def update() -> None:
     directory = files.translations_dir()
     template = _template(directory)
     paths = [path for _, path in files.catalogue_paths(directory)]
-    for path in in_worker_processes(_update_catalogue, template, paths):
+    for path in in_worker_processes(_update_catalogue, template, paths, fork=worth_forking(paths)):
         click.echo(f"updated {path}")
 
 
@@ -283,7 +283,8 @@ def check(codes: tuple[str, ...], details: bool, slug: str | None) -> None:
     # The template's check last: the four catalogues' checks, longer, start first on the workers.
     files_to_check = [*chosen, pot] if pot.exists() else chosen
     context = _CheckContext(directory=directory, template=template, registered=registered, shipped=shipped)
-    found = dict(zip(files_to_check, in_worker_processes(_file_problems, context, files_to_check), strict=True))
+    results = in_worker_processes(_file_problems, context, files_to_check, fork=worth_forking(files_to_check))
+    found = dict(zip(files_to_check, results, strict=True))
     if pot in found:
         problems += found[pot]
     else:

@@ -13,8 +13,9 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 from typing import Any, TypeVar
 
 from app.collector import collector_paused
@@ -22,6 +23,10 @@ from app.collector import collector_paused
 S = TypeVar("S")
 T = TypeVar("T")
 R = TypeVar("R")
+
+# Below this much PO text in all, forking the workers costs more than it saves (the
+# repository's own four catalogues, 0.5 MB, check in 0.4 s one after the other).
+WORTH_FORKING_BYTES = 2_000_000
 
 # What the forked workers inherit: set by _inherit in each worker, before its first item.
 _work: Callable[[Any, Any], Any] | None = None
@@ -35,19 +40,25 @@ def usable_cores() -> int:
     return os.cpu_count() or 1
 
 
-def in_worker_processes(work: Callable[[S, T], R], shared: S, items: Sequence[T]) -> list[R]:
+def worth_forking(paths: Iterable[Path]) -> bool:
+    """Whether files this large are worth spreading over worker processes."""
+    return sum(path.stat().st_size for path in paths if path.exists()) >= WORTH_FORKING_BYTES
+
+
+def in_worker_processes(work: Callable[[S, T], R], shared: S, items: Sequence[T], *, fork: bool = True) -> list[R]:
     """[work(shared, item) for item in items], in that order, the items spread over forked worker
     processes (as many as there are usable cores, at most one per item).
 
     Only the items and the results travel between processes (they must pickle); `work` and
-    `shared` are inherited by the fork. In this process, one item after the other, where fork
-    is not available, on one core, or for a single item. An exception in a worker is raised here.
+    `shared` are inherited by the fork. In this process, one item after the other, when `fork`
+    is false (see worth_forking), where fork is not available, on one core, or for a single
+    item. An exception in a worker is raised here.
 
     The work builds a catalogue's objects by the hundred thousand: the garbage collector is
     paused while it runs (see app/collector.py), here and in the workers.
     """
     count = min(len(items), usable_cores())
-    if count < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    if not fork or count < 2 or "fork" not in multiprocessing.get_all_start_methods():
         with collector_paused():
             return [work(shared, item) for item in items]
     with ProcessPoolExecutor(

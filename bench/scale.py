@@ -1,6 +1,7 @@
 """Scale benchmark: what a site of N articles costs a worker and the catalogue tools.
 
     python bench/scale.py [--sizes 1 100 300 1000] [--profile 300] [--write]
+    python bench/scale.py --sizes 300 --tools-only [--workdir DIR]
 
 For each N it generates, in a temporary folder that is deleted afterwards (never committed):
 N-1 copies of the seed article under new slugs and titles (first letters A to Z), and copies of
@@ -16,6 +17,9 @@ translations under their own msgctxts ("translated") and the fourth is left untr
 
 --profile N prints a cProfile summary of the cold first Spanish article at that size.
 --write appends the table to bench/RESULTS.md.
+--tools-only times `extract`, `update` and `check` only: wall and CPU (user + sys) of each.
+--workdir DIR generates the folder there (it must not exist) and keeps it, for profiling the
+tools on it (`FLASK_APP=app ARTICLES_DIR=DIR/articles BABEL_TRANSLATION_DIRECTORIES=DIR/translations`).
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ import os
 import platform
 import pstats
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -148,6 +153,18 @@ def environment(workdir: Path) -> dict[str, str]:
 
 
 def flask(workdir: Path, *args: str) -> tuple[float, subprocess.CompletedProcess[str]]:
+    seconds, _, done = flask_timed(workdir, *args)
+    return seconds, done
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def flask_timed(workdir: Path, *args: str) -> tuple[float, float, subprocess.CompletedProcess[str]]:
+    """(wall seconds, CPU seconds of the command and its children, the finished process)."""
+    cpu = _children_cpu()
     started = time.perf_counter()
     done = subprocess.run(
         [str(Path(sys.executable).parent / "flask"), *args],
@@ -157,7 +174,7 @@ def flask(workdir: Path, *args: str) -> tuple[float, subprocess.CompletedProcess
         text=True,
         timeout=3600,
     )
-    return time.perf_counter() - started, done
+    return time.perf_counter() - started, _children_cpu() - cpu, done
 
 
 # --- a worker ---------------------------------------------------------------------------------
@@ -225,11 +242,44 @@ def in_fresh_process(workdir: Path, paths: list[str], *, profile: bool = False) 
 # --- one size ---------------------------------------------------------------------------------
 
 
+def generate(workdir: Path, count: int) -> None:
+    write_articles(workdir / "articles", count)
+    write_translations(ROOT / "translations", workdir / "translations", count)
+
+
+def measure_tools(count: int, workdir: Path | None = None) -> dict[str, object]:
+    """Wall and CPU seconds of `extract`, `update` and `check`, one after the other, with the load."""
+    keep = workdir is not None
+    workdir = workdir or Path(tempfile.mkdtemp(prefix=f"scale-{count}-"))
+    try:
+        generate(workdir, count)
+        result: dict[str, object] = {"articles": count, "load_before": os.getloadavg()[0]}
+        for command in ("extract", "update", "check"):
+            seconds, cpu, done = flask_timed(workdir, "translate", command)
+            result[command] = round(seconds, 2)
+            result[f"{command}_cpu"] = round(cpu, 2)
+            if command == "check":
+                result["check_lines"] = len((done.stdout + done.stderr).splitlines())
+                result["check_exit"] = done.returncode
+            elif done.returncode != 0:
+                raise RuntimeError(f"translate {command}: {done.stderr[-2000:]}")
+        result["together"] = round(sum(float(result[command]) for command in ("extract", "update", "check")), 2)
+        result["together_cpu"] = round(
+            sum(float(result[f"{command}_cpu"]) for command in ("extract", "update", "check")), 2
+        )
+        result["load_after"] = os.getloadavg()[0]
+        if keep:
+            result["workdir"] = str(workdir)
+        return result
+    finally:
+        if not keep:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
 def measure(count: int, profile: bool, tools: bool = True) -> dict[str, object]:
     workdir = Path(tempfile.mkdtemp(prefix=f"scale-{count}-"))
     try:
-        write_articles(workdir / "articles", count)
-        write_translations(ROOT / "translations", workdir / "translations", count)
+        generate(workdir, count)
         result: dict[str, object] = {"articles": count}
         for command in ("extract", "update", "check", "compile") if tools else ("compile",):
             seconds, done = flask(workdir, "translate", command)
@@ -308,11 +358,19 @@ def main() -> None:
     parser.add_argument("--profile", type=int, default=None, help="profile the first es article at this size")
     parser.add_argument("--write", action="store_true", help="append the table to bench/RESULTS.md")
     parser.add_argument("--pages-only", action="store_true", help="time pages only (no extract, update, check)")
+    parser.add_argument("--tools-only", action="store_true", help="time extract, update and check only")
+    parser.add_argument("--workdir", type=Path, help="generate the folder here and keep it (one size only)")
     parser.add_argument("--serve", nargs="+", help=argparse.SUPPRESS)
     parser.add_argument("--profile-serve", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
         print(json.dumps(serve(args.serve, args.profile_serve)))
+        return
+    if args.workdir is not None and (len(args.sizes) != 1 or args.workdir.exists()):
+        parser.error("--workdir takes one size and a folder that does not exist yet")
+    if args.tools_only:
+        for count in args.sizes:
+            print(json.dumps(measure_tools(count, args.workdir)), flush=True)
         return
     results = []
     for count in args.sizes:

@@ -7,9 +7,10 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+import click
 import pytest
 
-from app.content import ArticleError, load_article_file, parse_article_text
+from app.content import ArticleError, load_article_file, load_library, parse_article_text
 from tests.articles_support import SECOND_SLUG, articles_folder, forget_articles
 from tests.conftest import ARTICLE_SLUG, LOCALE_CODES, make_test_app
 from tests.i18n_helpers import copy_translations
@@ -157,6 +158,20 @@ def test_start_up_logs_the_broken_file_and_every_other_page_serves(broken_folder
     # The broken article is simply not published (a 404, as for any page that does not exist).
     assert client.get(f"/en/articles/{SECOND_SLUG}").status_code == 404
     assert SECOND_SLUG not in client.get("/en/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("command", "reads_at_start"), [("run", True), ("update", False)])
+def test_only_a_serving_process_reads_the_articles_at_start_up(
+    broken_folder, database_url, tmp_path, caplog, command, reads_at_start
+):
+    """`flask run` (as gunicorn) reads every article when the app is created and logs a broken
+    one; `flask translate update` and the other tools read them only if the command does."""
+    forget_articles()  # the database fixture made an app of its own
+    with caplog.at_level(logging.ERROR, logger="app.content"), click.Context(click.Command(command)):
+        make_test_app(database_url, tmp_path)
+    logged = [record for record in caplog.records if record.name == "app.content"]
+    assert (load_library.cache_info().currsize == 1) is reads_at_start
+    assert len(logged) == (1 if reads_at_start else 0)
 
 
 def test_articles_check_fails_with_one_clear_line(broken_folder, tmp_path):

@@ -3,18 +3,28 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
+from babel.messages.catalog import Catalog
 from flask.cli import AppGroup
 
 from app.cli.articles import article_problems
+from app.collector import collector_paused
 from app.content import ArticleError, all_articles, articles_dir, load_library
 from app.content.publication import compile_for_site
 from app.content.review import read_reviews, reviews_path
 from app.content.translation_state import State, english_of, message_states
 from app.i18n import files
-from app.i18n.locales import REGISTRY_FILE, SOURCE_LOCALE, read_registry, registered_locales, registry_entry
+from app.i18n.locales import (
+    REGISTRY_FILE,
+    SOURCE_LOCALE,
+    SiteLocale,
+    read_registry,
+    registered_locales,
+    registry_entry,
+)
 from app.i18n_tools import catalogues
 from app.i18n_tools.checks import (
     Problem,
@@ -30,8 +40,16 @@ from app.i18n_tools.report import about_article, summary
 from app.i18n_tools.stats import UI, catalogue_counts, stats_summary
 from app.i18n_tools.tbx import glossary_tbx
 from app.i18n_tools.template import add_article, source_template
+from app.i18n_tools.workers import in_worker_processes, worth_forking
 
-translate = AppGroup("translate", help="Translation and localisation commands.")
+
+@click.group("translate", cls=AppGroup)
+@click.pass_context
+def translate(context: click.Context) -> None:
+    """Translation and localisation commands."""
+    # Each command builds catalogues of objects by the hundred thousand and exits: the garbage
+    # collector waits until it ends (see app/collector.py).
+    context.with_resource(collector_paused())
 
 
 def _template(directory: Path):
@@ -58,11 +76,17 @@ def update() -> None:
     """Merge messages.pot into every catalogue, keeping translations; changed English becomes fuzzy."""
     directory = files.translations_dir()
     template = _template(directory)
-    for _, path in files.catalogue_paths(directory):
-        catalog = catalogues.load(path)
-        catalogues.merge_template(catalog, template)
-        catalogues.save(catalog, path)
+    paths = [path for _, path in files.catalogue_paths(directory)]
+    for path in in_worker_processes(_update_catalogue, template, paths, fork=worth_forking(paths)):
         click.echo(f"updated {path}")
+
+
+def _update_catalogue(template, path: Path) -> Path:
+    """One catalogue merged with the template and written (in a worker process of its own)."""
+    catalog = catalogues.load(path)
+    catalogues.merge_template(catalog, template)
+    catalogues.save(catalog, path)
+    return path
 
 
 @translate.command()
@@ -254,11 +278,17 @@ def check(codes: tuple[str, ...], details: bool, slug: str | None) -> None:
     template = source_template_skipping_broken()
     pot = files.template_path(directory)
     problems += check_placeholder_notes(template)
-    if pot.exists():
-        problems += check_up_to_date(catalogues.load(pot), pot, template)
+    present = dict(files.catalogue_paths(directory))
+    chosen = [path for catalogue, path in present.items() if wanted is None or catalogue in wanted]
+    # The template's check last: the four catalogues' checks, longer, start first on the workers.
+    files_to_check = [*chosen, pot] if pot.exists() else chosen
+    context = _CheckContext(directory=directory, template=template, registered=registered, shipped=shipped)
+    results = in_worker_processes(_file_problems, context, files_to_check, fork=worth_forking(files_to_check))
+    found = dict(zip(files_to_check, results, strict=True))
+    if pot in found:
+        problems += found[pot]
     else:
         problems.append(Problem(str(pot), 0, "missing: run flask translate extract"))
-    present = dict(files.catalogue_paths(directory))
     for catalogue in sorted(set(registered) - set(present)):
         problems.append(
             Problem(
@@ -267,16 +297,9 @@ def check(codes: tuple[str, ...], details: bool, slug: str | None) -> None:
                 f"missing for a language registered in translations/{REGISTRY_FILE}",
             )
         )
-    checked = 0
-    for catalogue, path in present.items():
-        if wanted is not None and catalogue not in wanted:
-            continue
-        checked += 1
-        glossary = read_glossary(glossary_path(directory, catalogue))
-        problems += check_catalogue(path, template, shipped=catalogue in shipped, glossary=glossary)
-        if site_locale := registered.get(catalogue):
-            problems += check_language_files(directory, site_locale) + check_listing(path, site_locale)
-        problems += check_reviews(directory, catalogue)
+    for path in chosen:
+        problems += found[path]
+    checked = len(chosen)
     totals = {article.slug: len(article.messages()) for article in all_articles()}
     if details:
         lines = [str(problem) for problem in problems]
@@ -291,3 +314,26 @@ def check(codes: tuple[str, ...], details: bool, slug: str | None) -> None:
         click.echo(f"{len(failures)} problem(s) in translations.", err=True)
         sys.exit(1)
     click.echo(f"{checked} catalogue(s) pass every check.")
+
+
+@dataclass(frozen=True)
+class _CheckContext:
+    """What checking one file needs, inherited by the worker processes."""
+
+    directory: Path
+    template: Catalog
+    registered: dict[str, SiteLocale]
+    shipped: set[str]
+
+
+def _file_problems(context: _CheckContext, path: Path) -> list[Problem]:
+    """The template (messages.pot) against the source, or a catalogue against every rule, its
+    language's glossary, urgency list and review record (in a worker process of its own)."""
+    if path == files.template_path(context.directory):
+        return check_up_to_date(catalogues.load(path), path, context.template)
+    catalogue = path.parent.parent.name
+    glossary = read_glossary(glossary_path(context.directory, catalogue))
+    problems = check_catalogue(path, context.template, shipped=catalogue in context.shipped, glossary=glossary)
+    if site_locale := context.registered.get(catalogue):
+        problems += check_language_files(context.directory, site_locale) + check_listing(path, site_locale)
+    return problems + check_reviews(context.directory, catalogue)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -14,7 +14,9 @@ import yaml
 from flask import current_app, has_app_context
 from pydantic import ValidationError
 
+from app.collector import collector_paused
 from app.content.errors import ArticleError, Positions, from_rules, from_validation, shown_path, syntax_error
+from app.content.lines import text_lines
 from app.content.schema import TIMEFRAMES, URGENCIES, ArticleFile, BlockFile, SectionFile, rule_problems
 
 __all__ = ["TIMEFRAMES", "URGENCIES", "ArticleError"]
@@ -32,6 +34,9 @@ class Message:
     context: str
     text: str
     note: str
+    # The line its text starts on in the article file (the `#:` reference of the catalogue
+    # template), from the file's one parse; 1 when not parsed from a file.
+    line: int = field(default=1, compare=False)
 
 
 @dataclass(frozen=True)
@@ -99,29 +104,30 @@ class Article:
         return found
 
 
-def _message(context: str, text: str, note: str) -> Message:
-    return Message(context=context, text=" ".join(text.split()), note=note)
+def _message(context: str, text: str, note: str, lines: dict[str, int]) -> Message:
+    normalised = " ".join(text.split())
+    return Message(context=context, text=normalised, note=note, line=lines.get(normalised, 1))
 
 
-def _block(prefix: str, raw: BlockFile) -> Block:
+def _block(prefix: str, raw: BlockFile, lines: dict[str, int]) -> Block:
     context = f"{prefix}|{raw.id}"
     return Block(
         id=raw.id,
         kind=raw.kind,
-        message=_message(context, raw.text, raw.note),
+        message=_message(context, raw.text, raw.note, lines),
         urgency=raw.urgency,
         timeframe=raw.timeframe,
         required=raw.required,
-        items=tuple(_message(f"{context}|{item.id}", item.text, item.note) for item in raw.items),
+        items=tuple(_message(f"{context}|{item.id}", item.text, item.note, lines) for item in raw.items),
     )
 
 
-def _section(slug: str, raw: SectionFile) -> Section:
+def _section(slug: str, raw: SectionFile, lines: dict[str, int]) -> Section:
     prefix = f"{slug}|{raw.id}"
     return Section(
         id=raw.id,
-        heading=_message(f"{prefix}|heading", raw.heading.text, raw.heading.note),
-        blocks=tuple(_block(prefix, block) for block in raw.blocks),
+        heading=_message(f"{prefix}|heading", raw.heading.text, raw.heading.note, lines),
+        blocks=tuple(_block(prefix, block, lines) for block in raw.blocks),
         source_ids=tuple(raw.sources),
         at_a_glance=raw.at_a_glance,
     )
@@ -139,12 +145,13 @@ def parse_article(source: object, *, path: str = "<article>", positions: Positio
     if problems:
         raise from_rules(path, problems, positions)
     slug = raw.slug
+    lines = text_lines(positions.root)
     return Article(
         slug=slug,
         source_version=raw.source_version,
-        title=_message(f"{slug}|title", raw.title.text, raw.title.note),
-        summary=_message(f"{slug}|summary", raw.summary.text, raw.summary.note),
-        sections=tuple(_section(slug, section) for section in raw.sections),
+        title=_message(f"{slug}|title", raw.title.text, raw.title.note, lines),
+        summary=_message(f"{slug}|summary", raw.summary.text, raw.summary.note, lines),
+        sections=tuple(_section(slug, section, lines) for section in raw.sections),
         sources=tuple(
             Source(
                 id=item.id,
@@ -162,11 +169,6 @@ def parse_article(source: object, *, path: str = "<article>", positions: Positio
 # libyaml's parser where PyYAML was built with it: about ten times faster than the pure-Python
 # one, and every start-up reads every article.
 FAST_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def compose_yaml(text: str) -> yaml.Node | None:
-    """The YAML node tree of a text (every node keeps its position)."""
-    return yaml.compose(text, Loader=FAST_YAML_LOADER)
 
 
 def _parsed_once(text: str, loader_class: type) -> tuple[yaml.Node | None, object]:
@@ -232,11 +234,13 @@ def load_library(directory: Path) -> Library:
     """Every `*.yaml` file of the folder, by file name; a broken file is skipped with its error."""
     articles: list[Article] = []
     errors: list[ArticleError] = []
-    for path in sorted(directory.glob("*.yaml")):
-        try:
-            articles.append(load_article_file(path))
-        except ArticleError as error:
-            errors.append(error)
+    # Thousands of YAML nodes an article, built and dropped: see app/collector.py.
+    with collector_paused():
+        for path in sorted(directory.glob("*.yaml")):
+            try:
+                articles.append(load_article_file(path))
+            except ArticleError as error:
+                errors.append(error)
     return Library(tuple(articles), tuple(errors))
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import IO
 
-import yaml
+from app.content import parse_article_text
+from app.content.lines import text_lines
 
-from app.content import compose_yaml, parse_article_text
+__all__ = ["extract_article", "text_lines"]
 
 
 def extract_article(
@@ -20,21 +21,5 @@ def extract_article(
     """
     raw = fileobj.read().decode("utf-8")
     article = parse_article_text(raw, getattr(fileobj, "name", "<article>"))
-    lines = text_lines(compose_yaml(raw))
     for message in article.messages():
-        yield lines.get(message.text, 1), "pgettext", (message.context, message.text), [message.note]
-
-
-def text_lines(node: yaml.Node | None) -> dict[str, int]:
-    """Map each block's normalised English text to the line it starts on (for `#:` references)."""
-    found: dict[str, int] = {}
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            if key.value == "text" and isinstance(value, yaml.ScalarNode):
-                found[" ".join(value.value.split())] = value.start_mark.line + 1
-            else:
-                found.update(text_lines(value))
-    elif isinstance(node, yaml.SequenceNode):
-        for item in node.value:
-            found.update(text_lines(item))
-    return found
+        yield message.line, "pgettext", (message.context, message.text), [message.note]

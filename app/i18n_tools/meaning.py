@@ -136,7 +136,8 @@ def meaning_findings(
     language = str(catalog.locale) if catalog.locale else None
     findings = []
     # Many messages carry the same English and translation (a warning repeated in every article):
-    # the terms they leave out are looked up once.
+    # the numbers of a text, and the terms they leave out, are looked up once.
+    numbers_in = cache(numbers)
     not_kept: dict[tuple[str, tuple[str, ...], tuple[str, ...]], list[tuple[Term, str]]] = {}
 
     def terms_not_kept(kind: str, terms: Glossary, sources: list[str], strings: list[str]) -> list[tuple[Term, str]]:
@@ -152,13 +153,13 @@ def meaning_findings(
         sources = source_texts(message)
         strings = translated_texts(message)
         if "numbers" not in skip:
-            wanted = {written: means for text in sources for written, means in numbers(text).items()}
+            wanted = {written: means for text in sources for written, means in numbers_in(text).items()}
             if message.pluralizable:
                 wanted = {written: means for written, means in wanted.items() if not means & SPELLABLE}
             for index, text in enumerate(strings):
                 if not text:
                     continue
-                missing = _missing_numbers(wanted, numbers(text, language))
+                missing = _missing_numbers(wanted, numbers_in(text, language))
                 if missing:
                     form = f" (form {index})" if message.pluralizable else ""
                     shown = ", ".join(missing)

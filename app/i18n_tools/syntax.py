@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 KEYWORD = re.compile(r"^(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)(?=[\s\"]|$)\s*(.*)$")
 STRING = re.compile(r'^"((?:[^"\\]|\\.)*)"$')
+# A string every tool reads the same (only the escapes of READ_ALIKE): most lines, at once.
+WELL_FORMED = re.compile(r'"([^"\\]*(?:\\[ntr\\"][^"\\]*)*)"')
 # GNU gettext also knows \a \b \f \v, octal and \x escapes, but Babel reads them as text.
 ESCAPE = re.compile(r"\\(.?)")
 READ_ALIKE = ("n", "t", "r", "\\", '"')
@@ -25,12 +27,18 @@ class _Entry:
     obsolete: bool
     line: int = 0
     keyword: str | None = None
-    context: str | None = None
-    msgid: str | None = None
     plural_forms: int = -1
     complete: bool = False
     broken: bool = False  # a string of it is malformed, already reported
     values: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def context(self) -> str | None:
+        return "".join(self.values["msgctxt"]) if "msgctxt" in self.values else None
+
+    @property
+    def msgid(self) -> str | None:
+        return "".join(self.values["msgid"]) if "msgid" in self.values else None
 
 
 @dataclass
@@ -98,7 +106,6 @@ class _Walker:
         entry.broken = entry.broken or value is None
         entry.values[keyword] = [value or ""]
         entry.complete = name in ("msgstr", "msgstr[]")
-        self._finish_value(entry)
 
     def continuation(self, number: int, value: str | None, obsolete: bool) -> None:
         entry = self.entry
@@ -108,13 +115,6 @@ class _Walker:
         key = next(reversed(entry.values))
         entry.broken = entry.broken or value is None
         entry.values[key].append(value or "")
-        self._finish_value(entry)
-
-    def _finish_value(self, entry: _Entry) -> None:
-        if "msgctxt" in entry.values:
-            entry.context = "".join(entry.values["msgctxt"])
-        if "msgid" in entry.values:
-            entry.msgid = "".join(entry.values["msgid"])
 
     def previous_line(self, number: int, content: str) -> None:
         """A `#|` line: msgctxt, msgid, msgid_plural of the English before it changed."""
@@ -146,6 +146,8 @@ class _Walker:
     def string(self, number: int, text: str, *, where: str) -> str | None:
         """The value of one quoted string, or None after reporting what is wrong with it."""
         text = text.strip()
+        if well_formed := WELL_FORMED.fullmatch(text):
+            return well_formed.group(1)
         if not text.startswith('"'):
             self.error(number, f"{where}: a quoted string must follow")
             return None

@@ -7,8 +7,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 
-from app.content import PROJECT_ROOT, Article, ArticleError, articles_dir, compose_yaml, load_library
-from app.content.extractor import text_lines
+from app.content import PROJECT_ROOT, Article, ArticleError, articles_dir, load_library
 from app.i18n_tools.catalogues import extract_template
 
 
@@ -26,12 +25,14 @@ def add_articles(catalog: Catalog, directory: Path) -> None:
 
 
 def add_article(catalog: Catalog, article: Article, path: Path) -> None:
-    lines = text_lines(compose_yaml(path.read_text(encoding="utf-8")))
+    """The article's messages, each with the line of the file its text starts on (from the
+    article's one parse: the file is not read again)."""
+    shown = _shown(path)
     for message in article.messages():
         catalog.add(
             message.text,
             None,
-            [(_shown(path), lines.get(message.text, 1))],
+            [(shown, message.line)],
             auto_comments=[message.note] if message.note else [],
             context=message.context,
         )

@@ -31,10 +31,7 @@ def translation_checks() -> list[TranslationChecks]:
     return [
         TranslationChecks(
             loc,
-            tuple(
-                (article, current_reviews(article, directory, loc.catalogue))
-                for article in all_articles()
-            ),
+            tuple((article, current_reviews(article, directory, loc.catalogue)) for article in all_articles()),
         )
         for loc in registered_locales()
         if loc.code != SOURCE_LOCALE.code

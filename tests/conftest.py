@@ -24,7 +24,11 @@ the first time are most of a page test's cost). A test may use them when all it 
 
 Each test still gets a client of its own (no cookies carried over from another test). A fixture
 whose app needs a setting of its own (a translations folder made once per module, say) gets its
-shared app from `read_only_apps.app_for(config)`, under the same rules."""
+shared app from `read_only_apps.app_for(config)`, under the same rules.
+
+Refused input: `refusing_app` is shared the same way by tests that send input the site must
+refuse (an invalid form, say): any method may be sent, and the same teardown check proves
+nothing was stored. A test whose request may be accepted keeps the per-test `app`."""
 
 from __future__ import annotations
 

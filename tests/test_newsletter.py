@@ -477,3 +477,29 @@ def test_an_interrupted_confirmation_is_sent_again_by_drain_not_blocked_for_a_da
     assert len(mailbox.to("cutoff@example.org")) == 2
     assert [row.status for row in outbox_rows(app)] == [MailStatus.SENT]
     assert sent["Subject"] == mailbox.to("cutoff@example.org")[1]["Subject"]
+
+
+def test_the_answer_gets_the_request_id_even_when_a_drain_has_already_carried_it_out(app):
+    """Between the commit and the answer, a drain in another worker (or this worker's work after
+    an earlier answer, under load) may carry the request out and delete it: the form is still
+    answered, with the id it was stored under (this once gave a 500 in the Redis outage test)."""
+    from sqlalchemy import delete, event, func, select
+
+    from app.newsletter import service
+    from app.newsletter.models import SubscribeRequest
+
+    def carried_out_elsewhere(session) -> None:
+        with db.engine.begin() as other_connection:
+            other_connection.execute(delete(SubscribeRequest))
+
+    with app.app_context():
+        session = db.session()
+        event.listen(session, "after_commit", carried_out_elsewhere)
+        try:
+            request_id = service.record_subscribe_request(
+                "late@example.org", locale="en", consent_text="I agree", source_page="/en/subscribe"
+            )
+        finally:
+            event.remove(session, "after_commit", carried_out_elsewhere)
+        assert isinstance(request_id, int) and request_id > 0
+        assert db.session.scalar(select(func.count()).select_from(SubscribeRequest)) == 0

@@ -8,7 +8,7 @@ import enum
 
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, inspect, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from app.content import Article
@@ -146,7 +146,13 @@ def record_subscribe_request(email: str, *, locale: str, consent_text: str, sour
             )
         ).scalar()
     )
-    return found if found is not None else request.id
+    if found is not None:
+        return found
+    # The id from the session's identity map, not from the row: the commit expired the object,
+    # and the drain (another worker, or this one's after-response work under load) may already
+    # have carried the request out and deleted it, so loading it again would fail.
+    [request_id] = inspect(request).identity
+    return request_id
 
 
 def subscribe(

@@ -58,6 +58,7 @@ from app import create_app
 from app.caching import store
 from app.extensions import db
 from tests import extraction_memo
+from tests.fast_loop import in_fast_loop
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
@@ -78,7 +79,7 @@ settings.register_profile("fast")
 
 def hypothesis_examples(full: int) -> int:
     """How many examples a property tries: `full`, or a quarter (at least 15) in the fast loop."""
-    return max(15, full // 4) if settings.get_current_profile_name() == "fast" else full
+    return max(15, full // 4) if in_fast_loop() else full
 
 
 LOCALE_CODES = ["en", "es", "fr", "zh-hans", "ar"]

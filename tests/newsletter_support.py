@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import socket
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -59,25 +60,31 @@ class Mailbox:
         return [rcpt for item in self.received for rcpt in item.envelope_to]
 
 
-@pytest.fixture(name="mailbox")
-def mailbox_fixture() -> Iterator[Mailbox]:
-    """A local SMTP server; import `mailbox_fixture` into a test module to use `mailbox`."""
+@contextmanager
+def running_mailbox() -> Iterator[Mailbox]:
+    """A local SMTP server on a free port, stopped afterwards."""
     box = Mailbox(port=free_port())
     controller = Controller(box, hostname="127.0.0.1", port=box.port)
     controller.start()
-    yield box
-    controller.stop()
+    try:
+        yield box
+    finally:
+        controller.stop()
+
+
+@pytest.fixture(name="mailbox")
+def mailbox_fixture() -> Iterator[Mailbox]:
+    """A local SMTP server; import `mailbox_fixture` into a test module to use `mailbox`."""
+    with running_mailbox() as box:
+        yield box
 
 
 @pytest.fixture(name="module_mailbox", scope="module")
 def module_mailbox_fixture() -> Iterator[Mailbox]:
     """One local SMTP server for a module's tests that must send nothing (it must stay empty);
     import `module_mailbox_fixture` into the module to use `module_mailbox`."""
-    box = Mailbox(port=free_port())
-    controller = Controller(box, hostname="127.0.0.1", port=box.port)
-    controller.start()
-    yield box
-    controller.stop()
+    with running_mailbox() as box:
+        yield box
 
 
 def smtp_config(port: int) -> dict[str, object]:

@@ -6,9 +6,6 @@ from collections.abc import Iterator
 from typing import IO
 
 from app.content import parse_article_text
-from app.content.lines import text_lines
-
-__all__ = ["extract_article", "text_lines"]
 
 
 def extract_article(

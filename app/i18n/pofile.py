@@ -53,7 +53,6 @@ _AFTER_SEPARATOR = re.compile("[" + re.escape("".join(sorted(INFIX_SEPARATORS)))
 _CLOSING_AND_SPACES = re.compile(r"[)\]] +")
 _NEEDS_ESCAPE = re.compile("[" + re.escape("".join(ESCAPES)) + "]")
 _PORTION = re.compile(r"[^\n]*\n|[^\n]+")
-_WIDTHS: dict[str, int] = {}
 PREVIOUS_LINE = re.compile(r'^#\|\s*(?:(msgctxt|msgid|msgid_plural)\s+)?("(?:[^"\\]|\\.)*")\s*$')
 
 _PREVIOUS_CONTEXT = "_previous_context"
@@ -214,11 +213,9 @@ def _non_starter(char: str) -> bool:
     return line_break_units(f"a) {char}a")[0] != "a) " and line_break_units(f"a {char}a")[0] == "a "
 
 
+@cache
 def _width(char: str) -> int:
-    width = _WIDTHS.get(char)
-    if width is None:
-        width = _WIDTHS[char] = max(text_width(char), 0)
-    return width
+    return max(text_width(char), 0)
 
 
 def _width_linebreaks(text: str, candidates: list[int], width: int, start: int) -> list[int]:

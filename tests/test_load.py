@@ -104,6 +104,14 @@ def commenter(base_url: str, number: int, start: StartLine, tally: Tally) -> Non
             tally.error(f"comment: {status}")
 
 
+def server_errors(log: Path) -> str:
+    """What the workers logged about errors (tracebacks, warnings), so a failure under load can
+    be understood from the CI output alone."""
+    lines = log.read_text(errors="replace").splitlines()
+    wanted = [line for line in lines if "[INFO]" not in line]
+    return "gunicorn's log, INFO lines left out:\n" + "\n".join(wanted[-80:])
+
+
 def percentiles(latencies: list[float]) -> str:
     cuts = statistics.quantiles(latencies, n=100, method="inclusive")
     return f"p50 {cuts[49] * 1000:.0f} ms, p95 {cuts[94] * 1000:.0f} ms, p99 {cuts[98] * 1000:.0f} ms"
@@ -124,8 +132,9 @@ def database_urls():
 def test_readers_and_commenters_under_load_lose_nothing(backend, tmp_path: Path, capsys):
     postgres = "" if backend == "sqlite" else os.environ["TEST_DATABASE_URL"]
     tally = Tally()
+    log = tmp_path / "gunicorn.log"
     with throwaway_database(tmp_path, "load", postgres=postgres) as database_url:
-        with gunicorn_site(site_environment(database_url), workers=2, threads=4) as site:
+        with gunicorn_site(site_environment(database_url), workers=2, threads=4, stderr_path=log) as site:
             start = StartLine(DURATION)
             threads = [threading.Thread(target=reader, args=(site.url, n, start, tally)) for n in range(READERS)]
             threads += [threading.Thread(target=commenter, args=(site.url, n, start, tally)) for n in range(COMMENTERS)]
@@ -149,7 +158,7 @@ def test_readers_and_commenters_under_load_lose_nothing(backend, tmp_path: Path,
             f"\n[load {backend}] {len(tally.latencies)} requests in {elapsed:.1f} s "
             f"({len(tally.latencies) / elapsed:.0f}/s), {len(acknowledged)} comments; {percentiles(tally.latencies)}"
         )
-    assert not tally.errors, dict(tally.errors)
+    assert not tally.errors, f"{dict(tally.errors)}\n{server_errors(log)}"
     assert len(stored) == len(set(stored)), "a comment was stored twice"
     assert set(stored) == acknowledged, "the database and the 303 answers differ"
     assert len(acknowledged) >= COMMENTERS  # every commenter got at least one through

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import shutil
 from pathlib import Path
@@ -127,6 +128,39 @@ def test_compile_leaves_fuzzy_translations_out(tmp_path):
     assert translations.pgettext(TITLE_CONTEXT, "Muscle spasms in children") == "Muscle spasms in children"
     compiled = read_article(directory / "es" / "LC_MESSAGES" / "messages.po", ARTICLE_SLUG)
     assert compiled.text(TITLE_CONTEXT, "Muscle spasms in children") == "Espasmos musculares en niños"
+
+
+def test_compile_replaces_each_file_whole_while_workers_read_the_old_one(tmp_path):
+    """A running site reads the compiled files while an operator compiles again: each file is
+    replaced in one step, so a reader that opened the old one reads it to the end (an in-place
+    rewrite would truncate it under the reader: a 500 for every page in that language)."""
+    directory = fixture_dir(tmp_path, es="fuzzy_es.po")
+    assert cli(tmp_path, directory, "compile").exit_code == 0
+    compiled = sorted(path for path in (directory / "es" / "LC_MESSAGES").rglob("*") if path.suffix in {".mo", ".json"})
+    assert any(path.suffix == ".mo" for path in compiled) and any(path.suffix == ".json" for path in compiled)
+    readers = {path: (path.open("rb"), path.read_bytes()) for path in compiled}
+    try:
+        result = cli(tmp_path, directory, "compile")
+        assert result.exit_code == 0, result.output
+        for path, (reader, before) in readers.items():
+            assert reader.read() == before, f"{path.name} was rewritten in place"
+            assert path.stat().st_ino != os.fstat(reader.fileno()).st_ino, f"{path.name} was rewritten in place"
+    finally:
+        for reader, _ in readers.values():
+            reader.close()
+    left_over = [path.name for path in directory.rglob("*") if path.name.endswith((".partial", ".tmp"))]
+    assert not left_over
+
+
+def test_a_catalogue_written_by_update_is_replaced_whole(tmp_path):
+    directory = fixture_dir(tmp_path, es="fuzzy_es.po")
+    catalogue = directory / "es" / "LC_MESSAGES" / "messages.po"
+    with catalogue.open("rb") as reader:
+        before = catalogue.read_bytes()
+        save(load(catalogue), catalogue)
+        assert reader.read() == before
+        assert catalogue.stat().st_ino != os.fstat(reader.fileno()).st_ino
+    assert [path.name for path in catalogue.parent.iterdir()] == ["messages.po"]
 
 
 @pytest.mark.parametrize(

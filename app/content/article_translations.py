@@ -19,6 +19,7 @@ messages stay in messages.mo, read by Flask-Babel; article messages are left out
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from pathlib import Path
 from babel.messages.catalog import Catalog, Message
 from babel.messages.mofile import write_mo
 
+from app.atomic_files import write_atomically
 from app.content import Message as ArticleMessage
 from app.content.translation_state import State
 
@@ -128,9 +130,7 @@ def split_catalogue(catalog: Catalog, slugs: Iterable[str]) -> tuple[Catalog, di
 
 def _write_json(path: Path, data: dict[str, object]) -> None:
     text = json.dumps({"format": FORMAT, **data}, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    temporary = path.with_suffix(".json.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    temporary.replace(path)  # a worker never reads a half-written file
+    write_atomically(path, text.encode("utf-8"))  # a worker never reads a half-written file
 
 
 def write_articles(
@@ -204,8 +204,9 @@ def compile_catalogue(catalog: Catalog, catalogue_po: Path, listed: Mapping[str,
     ones left out), one file per article of `listed` (slug -> the contexts its index entry keeps)
     and the index."""
     interface, articles = split_catalogue(catalog, listed)
-    with catalogue_po.with_suffix(".mo").open("wb") as handle:
-        write_mo(handle, interface)
+    compiled = io.BytesIO()
+    write_mo(compiled, interface)
+    write_atomically(catalogue_po.with_suffix(".mo"), compiled.getvalue())  # read by running workers
     write_articles(catalogue_po, articles, listed)
 
 

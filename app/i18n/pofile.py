@@ -36,6 +36,8 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import read_po
 from unicode_segmentation_rs import line_break_units, text_width
 
+from app.atomic_files import write_atomically
+
 PAGE_WIDTH = 79
 # Comments are not strings: like Babel (and xgettext), wrap only those longer than this.
 COMMENT_WIDTH = 76
@@ -455,9 +457,4 @@ def render(catalog: Catalog, *, sort_by_file: bool = False) -> str:
 
 def write(catalog: Catalog, path: Path, *, sort_by_file: bool = False) -> None:
     """Write the catalogue in one go (a reader never sees half a file)."""
-    data = render(catalog, sort_by_file=sort_by_file).encode("utf-8")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.partial")
-    with partial.open("wb") as handle:
-        handle.write(data)
-    partial.replace(path)
+    write_atomically(path, render(catalog, sort_by_file=sort_by_file).encode("utf-8"))

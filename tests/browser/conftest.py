@@ -131,20 +131,83 @@ def _injectable_context(browser: Browser) -> Iterator[BrowserContext]:
     context.close()
 
 
-# One context of each kind for the session (cheaper than one per test); each test gets a
-# page of its own, and open_page() clears cookies, so every visit starts as a new visitor.
+class ReusedTab:
+    """One tab of a context, reused test after test (opening a tab starts a renderer process:
+    ~0.25 s of CPU a test, most of a reflow check's cost). Before each test it is made as good
+    as new: a blank document, no cookies, the desktop viewport, no emulated media, no routes.
+    After a failed test the tab is closed and the next test gets a new one, so nothing a failure
+    left behind (a dialog, a half-done navigation, a crashed renderer) reaches another test."""
+
+    def __init__(self, context: BrowserContext) -> None:
+        self.context = context
+        self._tab: Page | None = None
+
+    def fresh(self) -> Page:
+        if self._tab is None or self._tab.is_closed():
+            self._tab = self.context.new_page()
+        tab = self._tab
+        tab.goto("about:blank")
+        self.context.clear_cookies()
+        tab.set_viewport_size(DESKTOP)
+        tab.emulate_media(
+            media="null", color_scheme="null", forced_colors="null", reduced_motion="null", contrast="null"
+        )
+        tab.unroute_all(behavior="ignoreErrors")
+        return tab
+
+    def discard(self) -> None:
+        if self._tab is not None and not self._tab.is_closed():
+            self._tab.close()
+        self._tab = None
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    """Remember whether each phase failed, so a reused tab can be dropped after a failure."""
+    report = yield
+    setattr(item, f"browser_{report.when}_failed", report.failed)
+    return report
+
+
+def _reused(tabs: ReusedTab, request: pytest.FixtureRequest) -> Iterator[Page]:
+    yield tabs.fresh()
+    if getattr(request.node, "browser_call_failed", True):
+        tabs.discard()
+
+
+# One context of each kind for the session (cheaper than one per test), and one reused tab in
+# each; open_page() clears cookies too, so every visit starts as a new visitor.
+@pytest.fixture(scope="session")
+def _visitor_tab(_visitor_context: BrowserContext) -> Iterator[ReusedTab]:
+    tabs = ReusedTab(_visitor_context)
+    yield tabs
+    tabs.discard()
+
+
+@pytest.fixture(scope="session")
+def _injectable_tab(_injectable_context: BrowserContext) -> Iterator[ReusedTab]:
+    tabs = ReusedTab(_injectable_context)
+    yield tabs
+    tabs.discard()
+
+
 @pytest.fixture
-def page(_visitor_context: BrowserContext) -> Iterator[Page]:
+def page(_visitor_tab: ReusedTab, request: pytest.FixtureRequest) -> Iterator[Page]:
     """A page that obeys the site's Content-Security-Policy, as a visitor's browser does."""
-    new_page = _visitor_context.new_page()
-    yield new_page
-    new_page.close()
+    yield from _reused(_visitor_tab, request)
 
 
 @pytest.fixture
-def injectable_page(_injectable_context: BrowserContext) -> Iterator[Page]:
+def injectable_page(_injectable_tab: ReusedTab, request: pytest.FixtureRequest) -> Iterator[Page]:
     """A page that ignores CSP, so axe or test stylesheets can be injected (never for
     keyboard, reflow or print checks, which must see the site exactly as sent)."""
-    new_page = _injectable_context.new_page()
-    yield new_page
-    new_page.close()
+    yield from _reused(_injectable_tab, request)
+
+
+@pytest.fixture
+def new_tab(_visitor_context: BrowserContext) -> Iterator[Page]:
+    """A tab of its own, closed after the test: for tests that listen to the page's events
+    (listeners cannot all be taken off a reused tab)."""
+    tab = _visitor_context.new_page()
+    yield tab
+    tab.close()

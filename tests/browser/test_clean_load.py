@@ -14,7 +14,8 @@ ARTICLE_KIND = next(kind for kind in PAGE_KINDS if kind.name == "article")
 
 
 @pytest.mark.parametrize("locale", ["en", "zh-hans"])
-def test_the_article_loads_without_a_failed_request_or_console_error(page: Page, base_url: str, locale: str) -> None:
+def test_the_article_loads_without_a_failed_request_or_console_error(new_tab: Page, base_url: str, locale: str) -> None:
+    page = new_tab
     failed: list[str] = []
     errors: list[str] = []
     page.on(

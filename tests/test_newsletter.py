@@ -503,3 +503,38 @@ def test_the_answer_gets_the_request_id_even_when_a_drain_has_already_carried_it
             event.remove(session, "after_commit", carried_out_elsewhere)
         assert isinstance(request_id, int) and request_id > 0
         assert db.session.scalar(select(func.count()).select_from(SubscribeRequest)) == 0
+
+
+def test_a_request_another_process_has_carried_out_is_not_carried_out_again(app):
+    """The answer's after-work and a drain (or two drains) may take up the same stored request at
+    once: the second finds it gone and queues no second confirmation mail (it once went on,
+    SQLAlchemy only warning that the delete matched no row)."""
+    from sqlalchemy import delete, func, select
+
+    from app.mail.models import OutboxMail
+    from app.newsletter import service
+    from app.newsletter.models import Subscriber, SubscribeRequest
+
+    with app.app_context():
+        request_id = service.record_subscribe_request(
+            "twice@example.org", locale="en", consent_text="I agree", source_page="/en/subscribe"
+        )
+        request = db.session.get(SubscribeRequest, request_id)
+        assert request is not None
+        with db.engine.begin() as other_process:  # carried out and deleted meanwhile
+            other_process.execute(delete(SubscribeRequest).where(SubscribeRequest.id == request_id))
+        queued = service.subscribe(
+            request.email, locale="en", consent_text="I agree", source_page="/en/subscribe", done=request
+        )
+        assert queued == []
+        assert db.session.scalar(select(func.count()).select_from(OutboxMail)) == 0
+        assert db.session.scalar(select(func.count()).select_from(Subscriber)) == 0
+
+        # Its own request, still stored, is carried out once, and deleted.
+        again = service.record_subscribe_request(
+            "twice@example.org", locale="en", consent_text="I agree", source_page="/en/subscribe"
+        )
+        assert len(service.process_subscribe_request(again)) == 1
+        assert service.process_subscribe_request(again) == []
+        assert db.session.scalar(select(func.count()).select_from(SubscribeRequest)) == 0
+        assert db.session.scalar(select(func.count()).select_from(OutboxMail)) == 1

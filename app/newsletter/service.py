@@ -163,8 +163,12 @@ def subscribe(
     The caller answers the same whatever happens here, so nobody learns who is subscribed.
     A confirmed subscriber is left as they are; anyone else (new, pending, left) is pending
     until they confirm, with at most one confirmation mail a day. `done`, the stored request
-    this carries out, is deleted in the same transaction.
+    this carries out, is deleted first in the same transaction: when another process has already
+    carried it out (and deleted it), nothing is done twice.
     """
+    if done is not None and not _claim(done):
+        db.session.rollback()
+        return []
     now = utcnow()
     subscriber = find_subscriber(email)
     wants_mail = subscriber is None or subscriber.status != SubscriberStatus.ACTIVE
@@ -177,8 +181,6 @@ def subscribe(
         subscriber.consent_text = consent_text
         subscriber.source_page = source_page[:300]
         subscriber.consented_at = now
-    if done is not None:
-        db.session.delete(done)
     try:
         db.session.flush()  # the id goes into the token
         mail = queue_confirmation(subscriber, now=now) if wants_mail else None
@@ -187,6 +189,17 @@ def subscribe(
         db.session.rollback()  # the same address at the same moment: the other request won
         return []
     return [mail.id] if mail is not None else []
+
+
+def _claim(request: SubscribeRequest) -> bool:
+    """Delete the stored request in this transaction; False when it was gone already. The delete
+    takes the row's lock first, so of two processes carrying out one request the second waits
+    for the first to commit, then finds nothing to delete and does nothing."""
+    deleted = db.session.execute(
+        delete(SubscribeRequest).where(SubscribeRequest.id == request.id).execution_options(synchronize_session=False)
+    )
+    db.session.expunge(request)
+    return deleted.rowcount == 1
 
 
 def process_subscribe_request(request_id: int) -> list[int]:

@@ -59,6 +59,7 @@ from app.caching import store
 from app.extensions import db
 from tests import extraction_memo
 from tests.fast_loop import in_fast_loop
+from tests.postgres_reuse import ReusedDatabases
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
@@ -151,11 +152,15 @@ class _MigratedTemplates:
 
 
 MIGRATED = _MigratedTemplates()
+# Migrated PostgreSQL databases of finished tests, emptied for the next (tests/postgres_reuse.py).
+REUSED_POSTGRES = ReusedDatabases()
 
 
 @pytest.fixture(scope="session", autouse=True)
 def _remove_migrated_templates() -> Iterator[None]:
     yield
+    for url in REUSED_POSTGRES.drain():
+        _drop_postgres_database(url)
     MIGRATED.remove()
 
 
@@ -195,7 +200,8 @@ def throwaway_database(
 ) -> Iterator[str]:
     """A fresh database URL, migrated (a copy of this process's migrated template) or empty: on
     the PostgreSQL server `postgres` (default: the one TEST_DATABASE_URL names, if set), dropped
-    afterwards; otherwise a SQLite file in tmp_path."""
+    afterwards (a migrated one that is still as migrated is emptied and handed to the next test
+    instead: tests/postgres_reuse.py); otherwise a SQLite file in tmp_path."""
     base = postgres if postgres is not None else os.environ.get("TEST_DATABASE_URL")
     if not base:
         path = tmp_path / f"{name}.db"
@@ -203,11 +209,21 @@ def throwaway_database(
             MIGRATED.copy_sqlite(path)
         yield f"sqlite:///{path}"
         return
-    url = _postgres_database(base, MIGRATED.postgres_template(base) if migrated else None)
+    if not migrated:
+        url = _postgres_database(base)
+        try:
+            yield url
+        finally:
+            _drop_postgres_database(url)
+        return
+    template = MIGRATED.postgres_template(base)
+    url = REUSED_POSTGRES.take(base) or _postgres_database(base, template)
     try:
         yield url
     finally:
-        _drop_postgres_database(url)
+        template_url = make_url(base).set(database=template).render_as_string(hide_password=False)
+        if not REUSED_POSTGRES.give_back(base, url, template_url):
+            _drop_postgres_database(url)
 
 
 @pytest.fixture

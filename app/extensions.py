@@ -1,7 +1,11 @@
 """Flask extensions, created once here and bound to the app in create_app()."""
 
+import logging
+import struct
+
+from babel import support
 from flask import current_app
-from flask_babel import Babel, Domain
+from flask_babel import Babel, Domain, get_locale
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -10,6 +14,8 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy.orm import DeclarativeBase
 
+logger = logging.getLogger(__name__)
+
 
 class Base(DeclarativeBase):
     pass
@@ -17,10 +23,24 @@ class Base(DeclarativeBase):
 
 class AppDomain(Domain):
     """Flask-Babel's message domain, caching translations per app rather than per process,
-    so apps configured with different translation directories (tests, tools) never mix them."""
+    so apps configured with different translation directories (tests, tools) never mix them.
+
+    A compiled catalogue that cannot be read (damaged, or copied in half) makes the interface of
+    that language show in English, with an error in the log, instead of a 500 on every page in
+    that language, the error page included; like a catalogue never compiled, it is read again
+    once it is recompiled (with catalogue reloading on) or the site restarts."""
 
     def get_translations_cache(self, ctx: object) -> dict:
         return current_app.extensions.setdefault("babel_translations_cache", {})
+
+    def get_translations(self) -> support.NullTranslations:
+        try:
+            return super().get_translations()
+        except (OSError, ValueError, struct.error) as error:
+            logger.error("A compiled catalogue cannot be read, so its interface shows in English: %s", error)
+            english = support.NullTranslations()
+            self.get_translations_cache(None)[str(get_locale()), self.domain[0]] = english
+            return english
 
 
 db = SQLAlchemy(model_class=Base)

@@ -84,3 +84,28 @@ def test_shipped_translations_leave_no_english_blocks(read_only_client, locale):
         html = read_only_client.get(url).get_data(as_text=True)
         assert fallback_texts(html) == set(), url
         assert 'id="translation-status"' not in html, url
+
+
+@pytest.mark.parametrize("damage", ["truncated", "not a catalogue"])
+def test_a_damaged_compiled_catalogue_shows_its_interface_in_english_not_a_500(database_url, tmp_path, caplog, damage):
+    """A .mo file cut short (copied in half) or not a catalogue at all: every page in that
+    language once answered 500, the error page too. Now the interface shows in English, marked
+    as English for screen readers, the article keeps its own translation (compiled apart), the
+    other languages are untouched, and the log says which file to mend."""
+    translations = copy_translations(tmp_path / "translations")
+    compiled = translations / "ar" / "LC_MESSAGES" / "messages.mo"
+    whole = compiled.read_bytes()
+    compiled.write_bytes(whole[: len(whole) // 3] if damage == "truncated" else b"not a catalogue at all")
+    app = make_test_app(database_url, tmp_path, BABEL_TRANSLATION_DIRECTORIES=str(translations))
+    client = app.test_client()
+    for path in (f"/ar/articles/{ARTICLE_SLUG}", "/ar/", "/ar/no-such-page"):
+        response = client.get(path)
+        assert response.status_code == (404 if "no-such" in path else 200), path
+        page = response.get_data(as_text=True)
+        assert 'lang="en"' in page and "Skip to main content" in page, path
+    article = client.get(f"/ar/articles/{ARTICLE_SLUG}").get_data(as_text=True)
+    assert article_by_slug(ARTICLE_SLUG) is not None
+    assert "تقلصات" in article or "تشنج" in article, "the article's own Arabic translation is gone"
+    assert "messages.mo" in caplog.text and "cannot be read" in caplog.text
+    spanish = client.get(f"/es/articles/{ARTICLE_SLUG}").get_data(as_text=True)
+    assert "Skip to main content" not in spanish

@@ -2,9 +2,10 @@
 `flask translate compile` shows on the next page load, without restarting the server.
 
 Before each request, the modification times of the compiled catalogues (.mo files) are compared
-with the last ones seen; when one changed, the app's Flask-Babel translations cache (the dict
-that `AppDomain.get_translations_cache`, Flask-Babel's documented hook, returns) and the stored
-public pages are emptied, so both are rebuilt from the new catalogue. A deployment never sets
+with the last ones seen; when one changed, the app's translations (Flask-Babel's cache, the dict
+that `AppDomain.get_translations_cache`, its documented hook, returns, and the English stand-ins
+of catalogues that could not be read) and the stored public pages are emptied, so both are
+rebuilt from the new catalogue. A deployment never sets
 the flag: it restarts after a catalogue change (docs/deploy.md).
 """
 
@@ -15,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+
+from app.extensions import forget_translations
 
 
 def compiled_catalogues(app: Flask) -> tuple[tuple[str, int], ...]:
@@ -42,7 +45,7 @@ class CatalogueReloader:
         current = compiled_catalogues(self.app)
         if current != self.seen:
             self.seen = current
-            self.app.extensions.get("babel_translations_cache", {}).clear()
+            forget_translations(self.app)
             store = self.app.extensions.get("public_page_store")
             if store is not None:
                 store.clear()

@@ -4,7 +4,7 @@ import logging
 import struct
 
 from babel import support
-from flask import current_app
+from flask import Flask, current_app
 from flask_babel import Babel, Domain, get_locale
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -34,13 +34,28 @@ class AppDomain(Domain):
         return current_app.extensions.setdefault("babel_translations_cache", {})
 
     def get_translations(self) -> support.NullTranslations:
+        unreadable = unreadable_catalogues(current_app)
+        locale = str(get_locale())
+        if locale in unreadable:
+            return unreadable[locale]
         try:
             return super().get_translations()
         except (OSError, ValueError, struct.error) as error:
             logger.error("A compiled catalogue cannot be read, so its interface shows in English: %s", error)
-            english = support.NullTranslations()
-            self.get_translations_cache(None)[str(get_locale()), self.domain[0]] = english
-            return english
+            unreadable[locale] = support.NullTranslations()
+            return unreadable[locale]
+
+
+def unreadable_catalogues(app: Flask) -> dict[str, support.NullTranslations]:
+    """The English stand-ins of the app's languages whose compiled catalogue could not be read,
+    kept so that the failure is logged once, not at every message."""
+    return app.extensions.setdefault("unreadable_catalogues", {})
+
+
+def forget_translations(app: Flask) -> None:
+    """Read every compiled catalogue again at its next use (after `translate compile`)."""
+    app.extensions.get("babel_translations_cache", {}).clear()
+    unreadable_catalogues(app).clear()
 
 
 db = SQLAlchemy(model_class=Base)

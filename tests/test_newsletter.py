@@ -538,3 +538,44 @@ def test_a_request_another_process_has_carried_out_is_not_carried_out_again(app)
         assert service.process_subscribe_request(again) == []
         assert db.session.scalar(select(func.count()).select_from(SubscribeRequest)) == 0
         assert db.session.scalar(select(func.count()).select_from(OutboxMail)) == 1
+
+
+def test_a_request_carried_out_meanwhile_does_not_take_a_new_request_with_its_id(app):
+    """SQLite hands a deleted request's id to the next one once the table is empty: a process
+    holding the old request must not delete the new one (another reader's subscription, lost)."""
+    from sqlalchemy import delete, func, insert, select
+
+    from app.mail.models import OutboxMail
+    from app.newsletter import service
+    from app.newsletter.models import Subscriber, SubscribeRequest
+
+    with app.app_context():
+        request_id = service.record_subscribe_request(
+            "first@example.org", locale="en", consent_text="I agree", source_page="/en/subscribe"
+        )
+        stale = db.session.get(SubscribeRequest, request_id)
+        assert stale is not None
+        with db.engine.begin() as other_process:  # carried out, then a new reader's request
+            other_process.execute(delete(SubscribeRequest).where(SubscribeRequest.id == request_id))
+            other_process.execute(
+                insert(SubscribeRequest).values(
+                    id=request_id,
+                    email="second@example.org",
+                    locale="fr",
+                    consent_text="J'accepte",
+                    source_page="/fr/subscribe",
+                    created_at=stale.created_at + dt.timedelta(seconds=1),
+                    attempts=0,
+                    last_error="",
+                )
+            )
+        queued = service.subscribe(
+            stale.email, locale="en", consent_text="I agree", source_page="/en/subscribe", done=stale
+        )
+        assert queued == []
+        assert db.session.scalar(select(func.count()).select_from(Subscriber)) == 0
+        assert db.session.scalar(select(SubscribeRequest.email)) == "second@example.org"
+
+        assert len(service.process_subscribe_request(request_id)) == 1
+        assert db.session.scalar(select(Subscriber.email)) == "second@example.org"
+        assert db.session.scalar(select(func.count()).select_from(OutboxMail)) == 1

@@ -194,9 +194,19 @@ def subscribe(
 def _claim(request: SubscribeRequest) -> bool:
     """Delete the stored request in this transaction; False when it was gone already. The delete
     takes the row's lock first, so of two processes carrying out one request the second waits
-    for the first to commit, then finds nothing to delete and does nothing."""
+    for the first to commit, then finds nothing to delete and does nothing.
+
+    The row must still be the request that was read, not only carry its id: SQLite gives a new
+    request the id of one deleted meanwhile once the table is empty, and deleting that one would
+    lose a reader's subscription."""
     deleted = db.session.execute(
-        delete(SubscribeRequest).where(SubscribeRequest.id == request.id).execution_options(synchronize_session=False)
+        delete(SubscribeRequest)
+        .where(
+            SubscribeRequest.id == request.id,
+            SubscribeRequest.email == request.email,
+            SubscribeRequest.created_at == request.created_at,
+        )
+        .execution_options(synchronize_session=False)
     )
     db.session.expunge(request)
     return deleted.rowcount == 1

@@ -21,7 +21,7 @@ export FLASK_APP := app
 # its rewritten test modules there, so a second `make test-fast` collects in half the time.
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: run test test-fast test-latest lint lock translations migrate bench clean screen-reader mutation
+.PHONY: run test test-fast test-latest latest-venv test-latest-checks venv lint lock translations migrate bench clean screen-reader mutation
 
 $(STAMP): $(LOCK)
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,8 @@ $(SCREEN_READER_STAMP): $(SCREEN_READER)/package.json $(SCREEN_READER)/package-l
 
 screen-reader: $(SCREEN_READER_STAMP)
 
+venv: $(STAMP)
+
 translations: $(STAMP)
 	$(BIN)/flask translate compile
 
@@ -43,20 +45,28 @@ migrate: translations
 run: migrate
 	SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" RELOAD_CATALOGUES=1 $(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
+# PYTEST_ARGS narrows or adds to the run, e.g. PYTEST_ARGS='-m "not browser"' (.ci/run's PostgreSQL run).
 test: translations $(SCREEN_READER_STAMP)
 	$(BIN)/ruff check app tests bench tools
-	$(BIN)/pytest -n 2 --dist loadgroup -p no:cacheprovider
+	$(BIN)/pytest -n 2 --dist loadgroup -p no:cacheprovider $(PYTEST_ARGS)
 
 test-fast: translations
 	$(BIN)/pytest -m "not browser and not slow" -n 2 --dist loadgroup -p no:cacheprovider --hypothesis-profile=fast
 
 # The newest releases pyproject.toml allows, in a venv of their own, against the fast tests:
-# a new Babel/CLDR or library release shows up here the day it ships.
-test-latest:
+# a new Babel/CLDR or library release shows up here the day it ships. `latest-venv` builds that
+# venv (mostly downloads: .ci/run builds it while the suite runs), `test-latest-checks` checks
+# against the one built.
+test-latest: latest-venv
+	@$(MAKE) --no-print-directory test-latest-checks
+
+latest-venv:
 	rm -rf $(LATEST_VENV)
 	$(PYTHON) -m venv $(LATEST_VENV)
 	$(LATEST_VENV)/bin/pip install --quiet --upgrade --upgrade-strategy eager -e '.[$(EXTRAS)]'
 	$(LATEST_VENV)/bin/pip freeze --exclude child-health-guide > $(LATEST_VENV)/versions.txt
+
+test-latest-checks:
 	@echo "Newest allowed releases that differ from $(LOCK):"
 	@$(PYTHON) tools/lock_drift.py $(LOCK) $(LATEST_VENV)/versions.txt
 	$(LATEST_VENV)/bin/flask translate check

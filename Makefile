@@ -46,8 +46,7 @@ run: migrate
 	SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" RELOAD_CATALOGUES=1 $(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 # PYTEST_ARGS narrows or adds to the run, e.g. PYTEST_ARGS='-m "not browser"' (.ci/run's PostgreSQL run).
-test: translations $(SCREEN_READER_STAMP)
-	$(BIN)/ruff check app tests bench tools
+test: translations $(SCREEN_READER_STAMP) lint
 	$(BIN)/pytest -n 2 --dist loadgroup -p no:cacheprovider $(PYTEST_ARGS)
 
 test-fast: translations

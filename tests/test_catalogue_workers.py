@@ -42,6 +42,16 @@ def test_without_fork_the_work_stays_in_this_process():
 
 
 @needs_two_cores
+@pytest.mark.parametrize("platform", ["darwin", "win32"])
+def test_only_linux_forks_workers(monkeypatch, platform):
+    """macOS's system libraries may crash a forked child, and Windows has no fork: the work
+    stays in this process there."""
+    monkeypatch.setattr(workers.sys, "platform", platform)
+    results = in_worker_processes(_where, lambda item: -item, [1, 2, 3])
+    assert {pid for _, _, pid in results} == {os.getpid()}
+
+
+@needs_two_cores
 def test_an_error_in_a_worker_is_raised_in_the_command():
     with pytest.raises(ValueError, match="item 2"):
         in_worker_processes(_fails, None, [1, 2, 3])

@@ -13,6 +13,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -40,6 +41,13 @@ def usable_cores() -> int:
     return os.cpu_count() or 1
 
 
+def fork_is_safe() -> bool:
+    """Forking a process that has already imported and run what these commands run is safe on
+    Linux only: macOS's system libraries may crash a forked child (Python's own default start
+    method there is "spawn"), and Windows cannot fork."""
+    return sys.platform == "linux" and "fork" in multiprocessing.get_all_start_methods()
+
+
 def worth_forking(paths: Iterable[Path]) -> bool:
     """Whether files this large are worth spreading over worker processes."""
     return sum(path.stat().st_size for path in paths if path.exists()) >= WORTH_FORKING_BYTES
@@ -51,14 +59,14 @@ def in_worker_processes(work: Callable[[S, T], R], shared: S, items: Sequence[T]
 
     Only the items and the results travel between processes (they must pickle); `work` and
     `shared` are inherited by the fork. In this process, one item after the other, when `fork`
-    is false (see worth_forking), where fork is not available, on one core, or for a single
-    item. An exception in a worker is raised here.
+    is false (see worth_forking), where forking is not safe (see fork_is_safe), on one core, or
+    for a single item. An exception in a worker is raised here.
 
     The work builds a catalogue's objects by the hundred thousand: the garbage collector is
     paused while it runs (see app/collector.py), here and in the workers.
     """
     count = min(len(items), usable_cores())
-    if not fork or count < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    if not fork or count < 2 or not fork_is_safe():
         with collector_paused():
             return [work(shared, item) for item in items]
     with ProcessPoolExecutor(

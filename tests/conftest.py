@@ -135,12 +135,12 @@ class _MigratedTemplates:
         shutil.copyfile(self.sqlite, path)
 
     def postgres_template(self, base_url: str) -> str:
-        """The name of a migrated database on the server `base_url` names."""
+        """The URL of a migrated database on the server `base_url` names."""
         if base_url not in self.postgres:
             url = _postgres_database(base_url)
             self._migrate(url)
             self.postgres[base_url] = url
-        return make_url(self.postgres[base_url]).database or ""
+        return self.postgres[base_url]
 
     def remove(self) -> None:
         for url in self.postgres.values():
@@ -216,12 +216,11 @@ def throwaway_database(
         finally:
             _drop_postgres_database(url)
         return
-    template = MIGRATED.postgres_template(base)
-    url = REUSED_POSTGRES.take(base) or _postgres_database(base, template)
+    template_url = MIGRATED.postgres_template(base)
+    url = REUSED_POSTGRES.take(base) or _postgres_database(base, make_url(template_url).database)
     try:
         yield url
     finally:
-        template_url = make_url(base).set(database=template).render_as_string(hide_password=False)
         if not REUSED_POSTGRES.give_back(base, url, template_url):
             _drop_postgres_database(url)
 

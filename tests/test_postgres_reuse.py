@@ -28,7 +28,7 @@ def server() -> str:
 
 @pytest.fixture
 def template_url(server: str) -> str:
-    return make_url(server).set(database=MIGRATED.postgres_template(server)).render_as_string(hide_password=False)
+    return MIGRATED.postgres_template(server)
 
 
 @pytest.fixture

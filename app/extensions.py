@@ -35,15 +35,14 @@ class AppDomain(Domain):
 
     def get_translations(self) -> support.NullTranslations:
         unreadable = unreadable_catalogues(current_app)
-        locale = str(get_locale())
-        if locale in unreadable:
-            return unreadable[locale]
+        if unreadable and (english := unreadable.get(str(get_locale()))) is not None:
+            return english
         try:
             return super().get_translations()
         except (OSError, ValueError, struct.error) as error:
             logger.error("A compiled catalogue cannot be read, so its interface shows in English: %s", error)
-            unreadable[locale] = support.NullTranslations()
-            return unreadable[locale]
+            english = unreadable[str(get_locale())] = support.NullTranslations()
+            return english
 
 
 def unreadable_catalogues(app: Flask) -> dict[str, support.NullTranslations]:

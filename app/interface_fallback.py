@@ -7,10 +7,11 @@ errors, status messages) calls this module's `gettext`, `ngettext`, `lazy_gettex
 `lazy_ngettext` instead of Flask-Babel's: they return the same `EnglishText`, or a `LazyText`
 that becomes one, so the form macros print such a label or error marked too. A flashed message
 keeps its mark across the redirect (Flask's session serialiser keeps objects with `__html__` as
-markup). Where markup cannot go (the `<title>`, attribute values, a select's options), the text
-stays plain: templates remove the mark with the `unmarked` filter, which keeps the text exactly
-(no-break spaces included). Listed languages are complete (`flask translate check` fails
-otherwise), so their pages never change.
+markup). Where markup cannot go (the `<title>`, attribute values), the text stays plain:
+templates remove the mark with the `unmarked` filter, which keeps the text exactly (no-break
+spaces included); a select's option is marked by its own `lang` and `dir` attributes instead.
+Listed languages are complete (`flask translate check` fails otherwise), so their pages never
+change.
 """
 
 from __future__ import annotations

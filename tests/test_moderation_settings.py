@@ -15,7 +15,7 @@ from app.i18n.locales import LOCALES
 from app.moderation.models import Moderator
 from tests.conftest import ARTICLE_SLUG, LOCALE_CODES, csrf_token_from
 from tests.html_tree import parse_html
-from tests.test_moderation import EMAIL, login
+from tests.test_moderation import EMAIL, PASSWORD, login
 
 
 @pytest.fixture
@@ -130,3 +130,40 @@ def test_settings_need_csrf(app, client, moderator):
     assert client.post("/en/moderation/settings", data=data).status_code == 400
     assert client.post("/en/moderation/settings", data={**data, "csrf_token": "forged"}).status_code == 400
     assert settings_of(app) == (True, 60, "en")
+
+
+def test_an_option_a_partly_translated_language_lacks_is_marked_english(database_url, tmp_path):
+    """An option holds no markup: in a language not listed yet, an option its catalogue does not
+    translate is marked English by its own lang and dir (a screen reader then reads it in
+    English), and a translated one is not."""
+    from app.moderation.models import Moderator
+    from tests.conftest import make_test_app
+    from tests.i18n_helpers import copy_translations, rewrite
+
+    translations = copy_translations(tmp_path / "translations")
+    registry = translations / "locales.toml"
+    text = registry.read_text(encoding="utf-8")
+    entry = text.index('code = "es"')
+    registry.write_text(text[:entry] + text[entry:].replace("listed = true", "listed = false", 1), encoding="utf-8")
+
+    def untranslate_on(catalog) -> None:
+        catalog.get("On").string = ""
+
+    rewrite(translations / "es" / "LC_MESSAGES" / "messages.po", untranslate_on)
+    app = make_test_app(database_url, tmp_path, BABEL_TRANSLATION_DIRECTORIES=str(translations))
+    with app.app_context():
+        moderator = Moderator(email=EMAIL)
+        moderator.set_password(PASSWORD)
+        db.session.add(moderator)
+        db.session.commit()
+    client = app.test_client()
+    assert login(client, "es").status_code == 303
+    html = client.get("/es/moderation/settings").get_data(as_text=True)
+    options = {
+        found["value"]: found
+        for found in re.finditer(
+            r'<option (?P<attrs>[^>]*)value="(?P<value>[^"]*)"[^>]*>(?P<text>[^<]*)</option>', html
+        )
+    }
+    assert options["on"]["text"] == "On" and 'lang="en"' in options["on"][0] and 'dir="ltr"' in options["on"][0]
+    assert options["off"]["text"] == "Desactivadas" and "lang=" not in options["off"][0]

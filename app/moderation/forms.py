@@ -10,6 +10,7 @@ from wtforms import EmailField, PasswordField, SelectField, SelectMultipleField,
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from app.i18n.locales import registered_locales
+from app.interface_fallback import EnglishText, gettext
 from app.interface_fallback import lazy_gettext as _l
 from app.moderation.models import Moderator
 from app.moderation.notifications import DIGEST_INTERVALS
@@ -62,6 +63,13 @@ class DecisionForm(FlaskForm):
         return (action, numbers) if numbers else None
 
 
+def _option(value: str, label: str) -> tuple[str, str, dict[str, str]]:
+    """A select's option: text only (an option holds no markup), so a label the page's language
+    has not translated yet is marked English by the option's own attributes."""
+    english = {"lang": "en", "dir": "ltr"} if isinstance(label, EnglishText) else {}
+    return value, str(label), english
+
+
 class NotificationSettingsForm(FlaskForm):
     """Whether, how often and in which language a moderator gets the digest of waiting comments."""
 
@@ -78,12 +86,11 @@ class NotificationSettingsForm(FlaskForm):
         kwargs.setdefault("interval", moderator.notify_interval_minutes)
         kwargs.setdefault("locale", moderator.notify_locale)
         super().__init__(**kwargs)
-        # An option holds text only (no mark for English text): str() drops it.
         self.notify.choices = [
             # Translators: an option of "Email notifications" (they are on: digest emails come).
-            ("on", str(_l("On"))),
+            _option("on", gettext("On")),
             # Translators: an option of "Email notifications" (they are off: no digest emails).
-            ("off", str(_l("Off"))),
+            _option("off", gettext("Off")),
         ]
         # Durations in words from the locale data ("15 minutes", "1 hour"): plural rules included.
         self.interval.choices = [

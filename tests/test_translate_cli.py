@@ -426,3 +426,28 @@ def test_translating_md_lists_each_shipped_catalogues_plural_forms_in_order():
     assert set(documented) == set(shipped)
     for catalogue, catalog in shipped.items():
         assert documented[catalogue] == form_layouts(catalogue)[catalog.num_plurals], catalogue
+
+
+def _what_translators_read(catalog: Catalog) -> dict[tuple[str | None, str], tuple]:
+    """Each message with the comments and flags translators go by (line references aside: they
+    move with any edit above them)."""
+    return {
+        (message.context, str(message.id)): (tuple(message.auto_comments), tuple(sorted(message.flags)))
+        for message in catalog
+        if message.id
+    }
+
+
+def test_the_shipped_template_holds_every_message_and_translator_comment_the_code_has(tmp_path):
+    """A message or translator comment added or changed in the code or an article reaches
+    translators only through `translate extract` and `update`: the shipped template must be what
+    extract writes today, so nobody translates from a stale one."""
+    translations = copy_translations(tmp_path / "translations")
+    result = cli(tmp_path, translations, "extract")
+    assert result.exit_code == 0, result.output
+    extracted = _what_translators_read(load(translations / "messages.pot"))
+    shipped = _what_translators_read(load(SHIPPED_TRANSLATIONS / "messages.pot"))
+    assert sorted(extracted.keys() - shipped.keys()) == [], "in the code, not in the shipped template"
+    assert sorted(shipped.keys() - extracted.keys()) == [], "in the shipped template, no longer in the code"
+    changed = {key: (shipped[key], extracted[key]) for key in shipped if shipped[key] != extracted[key]}
+    assert changed == {}, "comments or flags changed in the code since the template was extracted"

@@ -306,3 +306,16 @@ def test_cli_notify_changes_settings_and_refuses_nonsense(app, runner, mailbox):
     # Showing the settings changes nothing.
     result = runner.invoke(args=["moderators", "notify", ALICE])
     assert result.exit_code == 0 and "notifications off" in result.output
+
+
+@pytest.mark.parametrize(("language", "five"), [("fa", "۵"), ("ar", "5"), ("en", "5"), ("zh_Hans", "5")])
+def test_the_digest_subject_counts_in_the_digits_its_language_writes(app, language, five):
+    """As the digest's body and the site's pages do (CLDR's default digits for the language):
+    the subject once said "5" in Persian, whatever its text (CLDR gives Arabic Latin digits)."""
+    from flask_babel import force_locale
+
+    from app.moderation.digest import digest_subject
+
+    with app.app_context(), force_locale(language):
+        subject = str(digest_subject(5))
+    assert re.match(rf"{five}\D", subject), subject

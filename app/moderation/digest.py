@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask_babel import lazy_ngettext
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.i18n.locales import SOURCE_LOCALE, SiteLocale, find_locale, registered_locales
+from app.interface_fallback import lazy_ngettext
 from app.mail import outbox
 from app.mail.rendering import RenderedMail, external_url, render_mail
 from app.moderation.models import Moderator

@@ -8,25 +8,15 @@ from __future__ import annotations
 
 import os
 import shutil
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from flask import Flask
-from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
-from app.comments.models import CommentStatus
-from app.comments.service import Submission, post_comment
-from app.extensions import db
-from app.moderation.decisions import decide
-from app.moderation.models import Moderator
-from app.newsletter import service
-from app.newsletter.forms import consent_wording
-from app.newsletter.tokens import CONFIRM_SALT, address_digest, confirm_token, unsubscribe_token
-from tests.browser.pages import LINK_TOKENS, MODERATOR_EMAIL, MODERATOR_PASSWORD
-from tests.conftest import ARTICLE_SLUG
+from tests.browser.pages import LINK_TOKENS
+from tests.site_seed import seed_site
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -67,53 +57,9 @@ def java() -> str:
     return path
 
 
-def _seed_site(app: Flask) -> None:
-    """What the pages show in real use: a moderator, approved comments in other languages than
-    most pages (their lang/dir marking is checked), a pending one for the queue, and a pending
-    subscriber whose mailed links the newsletter pages open."""
-    with app.app_context():
-        moderator = Moderator(email=MODERATOR_EMAIL)
-        moderator.set_password(MODERATOR_PASSWORD)
-        db.session.add(moderator)
-        db.session.commit()
-        submissions = [
-            ("es", "es", "Lucía", "Gracias. A mi hijo le pasaba después del fútbol.\nAhora bebe más agua."),
-            ("ar", "ar", "سارة", "شكرًا على هذه المعلومات المفيدة."),
-            ("en", "en", "Sam", "Is there a leaflet? See https://example.org or call 0123 456 789."),
-        ]
-        approved = []
-        for page_locale, language, name, body in submissions:
-            comment = post_comment(Submission(ARTICLE_SLUG, page_locale, language, name, body, ip="127.0.0.1"))
-            approved.append(comment.id)
-        decide(approved[:2], CommentStatus.APPROVED, None)
-    with app.test_request_context("/en/subscribe"):
-        service.subscribe(
-            "subscriber@example.org",
-            locale="en",
-            consent_text=consent_wording(),
-            source_page="/en/subscribe",
-        )
-        subscriber = service.find_subscriber("subscriber@example.org")
-        assert subscriber is not None
-        LINK_TOKENS["confirm"] = confirm_token(subscriber)
-        LINK_TOKENS["unsubscribe"] = unsubscribe_token(subscriber)
-        LINK_TOKENS["expired_confirm"] = _expired_confirm_token(app, subscriber)
-
-
-class _EightDaysAgoSigner(TimestampSigner):
-    def get_timestamp(self) -> int:
-        return int(time.time()) - 8 * 24 * 3600
-
-
-def _expired_confirm_token(app: Flask, subscriber) -> str:
-    """A genuine confirmation link, signed as if mailed eight days ago (they last seven)."""
-    serializer = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt=CONFIRM_SALT, signer=_EightDaysAgoSigner)
-    return serializer.dumps([subscriber.id, address_digest(subscriber.email)])
-
-
 @pytest.fixture(scope="session")
 def base_url(live_server, live_app: Flask) -> str:
-    _seed_site(live_app)
+    LINK_TOKENS.update(seed_site(live_app))
     return live_server.url
 
 

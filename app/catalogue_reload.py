@@ -5,8 +5,8 @@ Before each request, the modification times of the compiled catalogues (.mo file
 with the last ones seen; when one changed, the app's translations (Flask-Babel's cache, the dict
 that `AppDomain.get_translations_cache`, its documented hook, returns, and the English stand-ins
 of catalogues that could not be read) and the stored public pages are emptied, so both are
-rebuilt from the new catalogue. A deployment never sets
-the flag: it restarts after a catalogue change (docs/deploy.md).
+rebuilt from the new catalogue. A deployment never sets the flag: it restarts after a catalogue
+change (docs/deploy.md).
 """
 
 from __future__ import annotations

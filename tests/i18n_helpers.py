@@ -78,3 +78,11 @@ def complete(catalog: Catalog) -> None:
         else:
             message.string = tuple(f"[{catalog.locale}] {message.id[-1]}" for _ in range(catalog.num_plurals))
         message.flags.discard("fuzzy")
+
+
+def set_listed(registry: Path, code: str, listed: bool = True) -> None:
+    """Mark a language of a locales.toml listed (complete) or not, as a translator edits it."""
+    text = registry.read_text(encoding="utf-8")
+    entry = text.index(f'code = "{code}"')
+    old, new = ("listed = false", "listed = true") if listed else ("listed = true", "listed = false")
+    registry.write_text(text[:entry] + text[entry:].replace(old, new, 1), encoding="utf-8")

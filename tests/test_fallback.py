@@ -114,7 +114,7 @@ def test_a_damaged_compiled_catalogue_shows_its_interface_in_english_not_a_500(d
     assert "Skip to main content" not in spanish
 
 
-def test_a_damaged_catalogue_recompiled_shows_again_where_reloading_is_on(database_url, tmp_path, caplog):
+def test_a_damaged_catalogue_recompiled_shows_again_where_reloading_is_on(database_url, tmp_path):
     """The English stand-in lasts only until the catalogue is mended: with catalogue reloading on
     (`make run`), the next page after a good .mo is written is in Arabic again."""
     translations = copy_translations(tmp_path / "translations")

@@ -17,7 +17,7 @@ from app.comments.service import Submission, post_comment
 from app.extensions import db
 from app.i18n.locales import LOCALES
 from app.mail.models import MailStatus, OutboxMail
-from app.moderation.digest import queue_digests, send_digests
+from app.moderation.digest import digest_subject, queue_digests, send_digests
 from app.moderation.models import Moderator
 from app.moderation.notifications import DIGEST_MAIL_KIND
 from app.timeutil import utcnow
@@ -312,10 +312,6 @@ def test_cli_notify_changes_settings_and_refuses_nonsense(app, runner, mailbox):
 def test_the_digest_subject_counts_in_the_digits_its_language_writes(app, language, five):
     """As the digest's body and the site's pages do (CLDR's default digits for the language):
     the subject once said "5" in Persian, whatever its text (CLDR gives Arabic Latin digits)."""
-    from flask_babel import force_locale
-
-    from app.moderation.digest import digest_subject
-
     with app.app_context(), force_locale(language):
         subject = str(digest_subject(5))
     assert re.match(rf"{five}\D", subject), subject

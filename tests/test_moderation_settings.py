@@ -13,8 +13,9 @@ from app.comments.service import Submission, post_comment
 from app.extensions import db
 from app.i18n.locales import LOCALES
 from app.moderation.models import Moderator
-from tests.conftest import ARTICLE_SLUG, LOCALE_CODES, csrf_token_from
+from tests.conftest import ARTICLE_SLUG, LOCALE_CODES, csrf_token_from, make_test_app
 from tests.html_tree import parse_html
+from tests.i18n_helpers import copy_translations, rewrite, set_listed
 from tests.test_moderation import EMAIL, PASSWORD, login
 
 
@@ -136,15 +137,8 @@ def test_an_option_a_partly_translated_language_lacks_is_marked_english(database
     """An option holds no markup: in a language not listed yet, an option its catalogue does not
     translate is marked English by its own lang and dir (a screen reader then reads it in
     English), and a translated one is not."""
-    from app.moderation.models import Moderator
-    from tests.conftest import make_test_app
-    from tests.i18n_helpers import copy_translations, rewrite
-
     translations = copy_translations(tmp_path / "translations")
-    registry = translations / "locales.toml"
-    text = registry.read_text(encoding="utf-8")
-    entry = text.index('code = "es"')
-    registry.write_text(text[:entry] + text[entry:].replace("listed = true", "listed = false", 1), encoding="utf-8")
+    set_listed(translations / "locales.toml", "es", listed=False)
 
     def untranslate_on(catalog) -> None:
         catalog.get("On").string = ""

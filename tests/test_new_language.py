@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 from babel.dates import format_date
@@ -21,7 +20,7 @@ from app.content.publication import publication_contexts
 from app.i18n.locales import SiteLocale, read_registry
 from app.numerals import in_locale_digits
 from tests.conftest import ARTICLE_SLUG, make_test_app
-from tests.i18n_helpers import copy_translations, rewrite
+from tests.i18n_helpers import copy_translations, rewrite, set_listed
 from tests.test_translate_cli import TITLE_CONTEXT, cli
 
 PERSIAN = {
@@ -88,12 +87,6 @@ def markup_in_attributes(html: str) -> list[str]:
     parser = AttributeMarkup()
     parser.feed(html)
     return parser.found
-
-
-def set_listed(registry: Path, code: str) -> None:
-    text = registry.read_text(encoding="utf-8")
-    entry = text.index(f'code = "{code}"')
-    registry.write_text(text[:entry] + text[entry:].replace("listed = false", "listed = true", 1), encoding="utf-8")
 
 
 @pytest.mark.slow

@@ -511,9 +511,8 @@ def test_a_request_another_process_has_carried_out_is_not_carried_out_again(app)
     SQLAlchemy only warning that the delete matched no row)."""
     from sqlalchemy import delete, func, select
 
-    from app.mail.models import OutboxMail
     from app.newsletter import service
-    from app.newsletter.models import Subscriber, SubscribeRequest
+    from app.newsletter.models import SubscribeRequest
 
     with app.app_context():
         request_id = service.record_subscribe_request(
@@ -545,9 +544,8 @@ def test_a_request_carried_out_meanwhile_does_not_take_a_new_request_with_its_id
     holding the old request must not delete the new one (another reader's subscription, lost)."""
     from sqlalchemy import delete, func, insert, select
 
-    from app.mail.models import OutboxMail
     from app.newsletter import service
-    from app.newsletter.models import Subscriber, SubscribeRequest
+    from app.newsletter.models import SubscribeRequest
 
     with app.app_context():
         request_id = service.record_subscribe_request(
